@@ -1,0 +1,297 @@
+/**
+ * The error hierarchy.
+ *
+ * Strategy: two families under one root, as in sioscgi. A {@link LocalProtocolError} means
+ * this side (the application, or the code feeding bytes in) broke the protocol; a
+ * {@link RemoteProtocolError} means the peer did. Every error actually thrown is a leaf
+ * class with a stable `code`, a fixed message that names the offending value (escaped and
+ * truncated, so a hostile peer cannot flood a log or inject control characters into it),
+ * and, for remote errors, the HTTP status an application should answer with.
+ *
+ * @module
+ */
+
+import { DIGIT_NINE, DIGIT_ZERO, decodeLatin1 } from "./bytes.js";
+import type { RXState, TXState } from "./states.js";
+
+/** Every `code` a {@link ProtocolError} can carry. Stable across releases. */
+export type ProtocolErrorCode =
+  | "ERR_SCGI_BAD_NETSTRING_LENGTH"
+  | "ERR_SCGI_ENVIRONMENT_TOO_LONG"
+  | "ERR_SCGI_BAD_NETSTRING_TERMINATOR"
+  | "ERR_SCGI_ENVIRONMENT_NOT_NUL_TERMINATED"
+  | "ERR_SCGI_ODD_STRING_COUNT"
+  | "ERR_SCGI_EMPTY_VARIABLE_NAME"
+  | "ERR_SCGI_DUPLICATE_VARIABLE"
+  | "ERR_SCGI_MISSING_SCGI"
+  | "ERR_SCGI_BAD_SCGI_VERSION"
+  | "ERR_SCGI_MISSING_CONTENT_LENGTH"
+  | "ERR_SCGI_BAD_CONTENT_LENGTH"
+  | "ERR_SCGI_PREMATURE_EOF"
+  | "ERR_SCGI_EXTRA_DATA"
+  | "ERR_SCGI_DATA_AFTER_EOF"
+  | "ERR_SCGI_HOP_BY_HOP_HEADER"
+  | "ERR_SCGI_NOT_ISO_8859_1"
+  | "ERR_SCGI_NON_DOCUMENT_HEADERS"
+  | "ERR_SCGI_BAD_EVENT_IN_STATE";
+
+/** The HTTP statuses a {@link RemoteProtocolError} suggests answering with. */
+export type SuggestedHTTPStatus = 400 | 413 | 431;
+
+/** Longest excerpt of an offending value quoted in a message, in characters. */
+const EXCERPT_LIMIT = 64;
+
+/**
+ * Quotes `text` for an error message: at most {@link EXCERPT_LIMIT} characters, with
+ * anything outside printable ASCII (and the quote and backslash) escaped.
+ *
+ * @internal
+ */
+export function quote(text: string): string {
+  const excerpt = text.length > EXCERPT_LIMIT ? text.slice(0, EXCERPT_LIMIT) : text;
+  const escaped = excerpt.replace(/[^\x20-\x7e]|["\\]/g, (character) => {
+    const code = character.charCodeAt(0);
+    if (character === '"' || character === "\\") return `\\${character}`;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+  return `"${escaped}"${text.length > EXCERPT_LIMIT ? ` (${text.length} characters in all)` : ""}`;
+}
+
+/**
+ * Quotes received bytes for an error message, decoded as ISO-8859-1 so every byte shows.
+ *
+ * @internal
+ */
+export function quoteBytes(bytes: Uint8Array): string {
+  const shown = bytes.length > EXCERPT_LIMIT ? bytes.subarray(0, EXCERPT_LIMIT) : bytes;
+  const quoted = quote(decodeLatin1(shown));
+  return bytes.length > EXCERPT_LIMIT ? `${quoted} (${bytes.length} bytes in all)` : quoted;
+}
+
+/**
+ * The root of every error this library throws on purpose.
+ *
+ * Catch this to handle any SCGI protocol violation, whichever side made it. Never thrown
+ * itself: every thrown error is a leaf class under {@link LocalProtocolError} or
+ * {@link RemoteProtocolError}.
+ */
+export abstract class ProtocolError extends Error {
+  /** A stable machine-readable identifier of the failure, such as `ERR_SCGI_PREMATURE_EOF`. */
+  readonly code: ProtocolErrorCode;
+
+  /**
+   * @param code - The leaf's stable code.
+   * @param message - The leaf's fixed message.
+   */
+  protected constructor(code: ProtocolErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    // Class names are the public names; they survive bundling because tsup does not minify.
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The local application broke the protocol: it sent an event at the wrong time, built
+ * response headers SCGI cannot carry, or fed data after announcing EOF.
+ *
+ * Such errors are thrown at once by the call that made the mistake. On an
+ * `SCGIConnection` they are also sticky: every later call throws the same error.
+ */
+export abstract class LocalProtocolError extends ProtocolError {}
+
+/**
+ * The peer broke the protocol: it sent a malformed request, or closed the connection
+ * too early.
+ *
+ * `receiveData` never throws these; the next `nextEvent` does, and so does every later
+ * `nextEvent` and `send` (the connection is unusable). Answer with {@link httpStatus} if
+ * no response has started, then close the connection.
+ */
+export abstract class RemoteProtocolError extends ProtocolError {
+  /** The HTTP status an application should answer with: 400, or 413/431 for a limit. */
+  readonly httpStatus: SuggestedHTTPStatus;
+
+  /**
+   * @param code - The leaf's stable code.
+   * @param message - The leaf's fixed message.
+   * @param httpStatus - The status to suggest.
+   */
+  protected constructor(code: ProtocolErrorCode, message: string, httpStatus: SuggestedHTTPStatus = 400) {
+    super(code, message);
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** The netstring length that opens the request is not a positive decimal number ending in `:`. */
+export class BadNetstringLengthError extends RemoteProtocolError {
+  /** @param problem - What is wrong with the length, for the message. */
+  constructor(problem: string) {
+    super("ERR_SCGI_BAD_NETSTRING_LENGTH", `Invalid netstring length: ${problem}`);
+  }
+}
+
+/** The environment netstring declares more bytes than `rxBufferLimit` allows. */
+export class EnvironmentTooLongError extends RemoteProtocolError {
+  /**
+   * @param length - The declared length (or the length so far, while still reading it).
+   * @param limit - The configured `rxBufferLimit`.
+   */
+  constructor(length: number, limit: number) {
+    super(
+      "ERR_SCGI_ENVIRONMENT_TOO_LONG",
+      `Environment of ${length} bytes or more exceeds the limit of ${limit} bytes`,
+      431,
+    );
+  }
+}
+
+/** The byte after the environment block is not the netstring's closing `,`. */
+export class BadNetstringTerminatorError extends RemoteProtocolError {
+  /** @param byte - The byte found instead. */
+  constructor(byte: number) {
+    super(
+      "ERR_SCGI_BAD_NETSTRING_TERMINATOR",
+      `Environment netstring ends with ${quoteBytes(Uint8Array.of(byte))} instead of ","`,
+    );
+  }
+}
+
+/** The environment block does not end with a NUL byte. */
+export class EnvironmentNotNulTerminatedError extends RemoteProtocolError {
+  /** @param byte - The last byte of the block. */
+  constructor(byte: number) {
+    super(
+      "ERR_SCGI_ENVIRONMENT_NOT_NUL_TERMINATED",
+      `Environment block ends with ${quoteBytes(Uint8Array.of(byte))} instead of a NUL byte`,
+    );
+  }
+}
+
+/** The environment block holds an odd number of strings: its last name has no value. */
+export class OddStringCountError extends RemoteProtocolError {
+  /** @param name - The name left without a value. */
+  constructor(name: string) {
+    super("ERR_SCGI_ODD_STRING_COUNT", `Environment variable ${quote(name)} has no value`);
+  }
+}
+
+/** A variable in the environment block has an empty name. */
+export class EmptyVariableNameError extends RemoteProtocolError {
+  constructor() {
+    super("ERR_SCGI_EMPTY_VARIABLE_NAME", "Environment variable with an empty name");
+  }
+}
+
+/** Two variables in the environment block have the same name. */
+export class DuplicateVariableError extends RemoteProtocolError {
+  /** @param name - The repeated name. */
+  constructor(name: string) {
+    super("ERR_SCGI_DUPLICATE_VARIABLE", `Environment variable ${quote(name)} appears more than once`);
+  }
+}
+
+/** The environment lacks the `SCGI` variable every SCGI request must carry. */
+export class MissingSCGIVariableError extends RemoteProtocolError {
+  constructor() {
+    super("ERR_SCGI_MISSING_SCGI", "Mandatory variable SCGI is missing");
+  }
+}
+
+/** The `SCGI` variable is not `1`, the only protocol version there is. */
+export class BadSCGIVersionError extends RemoteProtocolError {
+  /** @param value - The value received. */
+  constructor(value: Uint8Array) {
+    super("ERR_SCGI_BAD_SCGI_VERSION", `Variable SCGI is ${quoteBytes(value)}, expected "1"`);
+  }
+}
+
+/** The environment lacks the `CONTENT_LENGTH` variable every SCGI request must carry. */
+export class MissingContentLengthError extends RemoteProtocolError {
+  constructor() {
+    super("ERR_SCGI_MISSING_CONTENT_LENGTH", "Mandatory variable CONTENT_LENGTH is missing");
+  }
+}
+
+/**
+ * `CONTENT_LENGTH` is not a whole number written in ASCII digits, or is larger than
+ * `Number.MAX_SAFE_INTEGER` (then {@link RemoteProtocolError.httpStatus} is 413).
+ */
+export class BadContentLengthError extends RemoteProtocolError {
+  /** @param value - The value received. */
+  constructor(value: Uint8Array) {
+    const tooLarge = value.length > 0 && value.every((byte) => byte >= DIGIT_ZERO && byte <= DIGIT_NINE);
+    super(
+      "ERR_SCGI_BAD_CONTENT_LENGTH",
+      tooLarge
+        ? `Variable CONTENT_LENGTH is ${quoteBytes(value)}, larger than ${Number.MAX_SAFE_INTEGER}`
+        : `Variable CONTENT_LENGTH is ${quoteBytes(value)}, expected a whole number in ASCII digits`,
+      tooLarge ? 413 : 400,
+    );
+  }
+}
+
+/** The peer closed the connection before the request was complete. */
+export class PrematureEOFError extends RemoteProtocolError {
+  /** @param state - The receive state the EOF interrupted. */
+  constructor(state: RXState) {
+    super("ERR_SCGI_PREMATURE_EOF", `Connection closed before the request was complete (in state ${state})`);
+  }
+}
+
+/** The peer sent bytes after the `CONTENT_LENGTH` bytes of the body. */
+export class ExtraDataError extends RemoteProtocolError {
+  /** @param count - How many extra bytes arrived in the chunk that overran the body. */
+  constructor(count: number) {
+    super("ERR_SCGI_EXTRA_DATA", `Received ${count} bytes beyond the CONTENT_LENGTH of the request body`);
+  }
+}
+
+/** `receiveData` was given bytes after it had been told of EOF (an empty chunk). */
+export class DataAfterEOFError extends LocalProtocolError {
+  /** @param count - How many bytes were passed. */
+  constructor(count: number) {
+    super("ERR_SCGI_DATA_AFTER_EOF", `Received ${count} bytes after EOF`);
+  }
+}
+
+/** Response headers name a hop-by-hop header, which belongs to the web server alone. */
+export class HopByHopHeaderError extends LocalProtocolError {
+  /** @param name - The header name as given. */
+  constructor(name: string) {
+    super("ERR_SCGI_HOP_BY_HOP_HEADER", `Header ${quote(name)} is hop-by-hop and cannot be sent over SCGI`);
+  }
+}
+
+/** A status, header name or header value has a character ISO-8859-1 cannot encode. */
+export class NotISO88591Error extends LocalProtocolError {
+  /**
+   * @param what - Which part of the response, for the message (`status`, `header name`, ...).
+   * @param text - The offending text.
+   */
+  constructor(what: string, text: string) {
+    super("ERR_SCGI_NOT_ISO_8859_1", `Response ${what} ${quote(text)} is not encodable in ISO-8859-1`);
+  }
+}
+
+/**
+ * A response without a document (status `null`: a local redirect, or a client redirect
+ * without document) must carry a `Location` header and nothing else.
+ */
+export class NonDocumentHeadersError extends LocalProtocolError {
+  /** @param problem - What the headers lack or carry too much of. */
+  constructor(problem: string) {
+    super("ERR_SCGI_NON_DOCUMENT_HEADERS", `A response with status null ${problem}`);
+  }
+}
+
+/** `send` was given an event the transmit half cannot take in its current state. */
+export class BadEventInStateError extends LocalProtocolError {
+  /**
+   * @param eventName - The class name of the event, or the type of a non-event value.
+   * @param state - The transmit state at the time.
+   */
+  constructor(eventName: string, state: TXState) {
+    super("ERR_SCGI_BAD_EVENT_IN_STATE", `Cannot send ${eventName} in state ${state}`);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * sioscgi: a sans-I/O implementation of SCGI, the Simple Common Gateway Interface.
+ *
+ * @packageDocumentation
+ */
+
+export { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
+export {
+  BadContentLengthError,
+  BadEventInStateError,
+  BadNetstringLengthError,
+  BadNetstringTerminatorError,
+  BadSCGIVersionError,
+  DataAfterEOFError,
+  DuplicateVariableError,
+  EmptyVariableNameError,
+  EnvironmentNotNulTerminatedError,
+  EnvironmentTooLongError,
+  ExtraDataError,
+  HopByHopHeaderError,
+  LocalProtocolError,
+  MissingContentLengthError,
+  MissingSCGIVariableError,
+  NonDocumentHeadersError,
+  NotISO88591Error,
+  OddStringCountError,
+  PrematureEOFError,
+  ProtocolError,
+  type ProtocolErrorCode,
+  RemoteProtocolError,
+  type SuggestedHTTPStatus,
+} from "./errors.js";
+export {
+  RequestBody,
+  RequestEnd,
+  type RequestEvent,
+  RequestHeaders,
+  ResponseBody,
+  ResponseEnd,
+  type ResponseEvent,
+  ResponseHeaders,
+} from "./events.js";
+export { RXState, TXState } from "./states.js";

@@ -1,0 +1,158 @@
+/**
+ * The transmit half: response events in, response bytes out.
+ *
+ * Strategy: the state machine is data. {@link TRANSITIONS} maps each state and kind of
+ * event to the next state; a missing entry is the error, so there is no if-chain to get
+ * wrong, and the README's diagram is drawn from the same table. `ResponseHeaders`
+ * validated itself when it was built, so encoding here only decides the header order
+ * SCGI (like CGI) expects and writes ISO-8859-1 bytes.
+ *
+ * @module
+ */
+
+import { writeLatin1 } from "./bytes.js";
+import { BadEventInStateError, type ProtocolError } from "./errors.js";
+import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
+import { TXState } from "./states.js";
+
+/**
+ * The kinds of event the transmit table distinguishes. Headers with status `null` lead
+ * to a different state than a document's headers, so they are a kind of their own.
+ */
+type SendKind = "ResponseHeaders" | "ResponseHeaders without document" | "ResponseBody" | "ResponseEnd";
+
+/** The transmit state machine: state, then kind of event sent, to next state. */
+const TRANSITIONS: Readonly<Record<Exclude<TXState, typeof TXState.ERROR>, Partial<Record<SendKind, TXState>>>> = {
+  [TXState.HEADERS]: {
+    ResponseHeaders: TXState.BODY,
+    "ResponseHeaders without document": TXState.NO_BODY,
+  },
+  [TXState.BODY]: { ResponseBody: TXState.BODY, ResponseEnd: TXState.DONE },
+  [TXState.NO_BODY]: { ResponseEnd: TXState.DONE },
+  [TXState.DONE]: {},
+};
+
+/** Classifies a value passed to `send`, or `null` if it is not a response event at all. */
+function sendKind(event: unknown): SendKind | null {
+  if (event instanceof ResponseHeaders) {
+    return event.status === null ? "ResponseHeaders without document" : "ResponseHeaders";
+  }
+  if (event instanceof ResponseBody) return "ResponseBody";
+  if (event instanceof ResponseEnd) return "ResponseEnd";
+  return null;
+}
+
+/** Names a value for an error message: its class name, or its type. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+}
+
+/**
+ * The `[name, value]` lines of a header block, in the order SCGI clients expect: the
+ * order CGI gives each kind of response.
+ */
+function headerLines(headers: ResponseHeaders): (readonly [string, string])[] {
+  const { status, contentType, location, otherHeaders } = headers;
+  if (status === null) {
+    // A local redirect, or a client redirect without document: Location and nothing else
+    // (the ResponseHeaders constructor guarantees there is nothing else).
+    return [["Location", location as string]];
+  }
+  const contentTypeLines: (readonly [string, string])[] = contentType === null ? [] : [["Content-Type", contentType]];
+  if (location !== null) {
+    // A client redirect with document: Location first, then Status, then the document's headers.
+    return [["Location", location], ["Status", status], ...contentTypeLines, ...otherHeaders];
+  }
+  // A document response: Content-Type, then Status, then the rest.
+  return [...contentTypeLines, ["Status", status], ...otherHeaders];
+}
+
+/**
+ * Encodes response headers as an SCGI (CGI-style) header block: `Name: value` lines, each
+ * ended by CRLF, then an empty line.
+ */
+function encodeHeaders(headers: ResponseHeaders): Uint8Array {
+  const lines = headerLines(headers);
+  let size = 2;
+  for (const [name, value] of lines) size += name.length + value.length + 4;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const [name, value] of lines) {
+    offset = writeLatin1(name, bytes, offset);
+    bytes[offset++] = 0x3a; // ":"
+    bytes[offset++] = 0x20; // " "
+    offset = writeLatin1(value, bytes, offset);
+    bytes[offset++] = 0x0d; // CR
+    bytes[offset++] = 0x0a; // LF
+  }
+  bytes[offset++] = 0x0d;
+  bytes[offset] = 0x0a;
+  return bytes;
+}
+
+/**
+ * The transmit half of an SCGI server connection on its own: turns
+ * {@link ResponseHeaders}, {@link ResponseBody} and {@link ResponseEnd} events into the
+ * bytes to write to the peer.
+ *
+ * Most applications use `SCGIConnection`, which pairs a writer with a reader.
+ *
+ * @example
+ * ```ts
+ * const writer = new SCGIWriter();
+ * socket.write(writer.send(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]])));
+ * socket.write(writer.send(new ResponseBody(new TextEncoder().encode("hello"))));
+ * writer.send(new ResponseEnd()); // null: close the connection
+ * socket.end();
+ * ```
+ */
+export class SCGIWriter {
+  /** The current state; `ERROR` is reported through {@link #error} instead. */
+  #state: Exclude<TXState, typeof TXState.ERROR> = TXState.HEADERS;
+
+  /** The first error met; once set, the writer is dead and every `send` throws it. */
+  #error: ProtocolError | null = null;
+
+  /** The current state: what may be sent next. */
+  get state(): TXState {
+    return this.#error === null ? this.#state : TXState.ERROR;
+  }
+
+  /** The error that stopped the writer, or `null` while it is healthy. */
+  get error(): ProtocolError | null {
+    return this.#error;
+  }
+
+  /**
+   * Sends one response event and returns the bytes to write.
+   *
+   * The order is one `ResponseHeaders`, then, unless its status is `null`, any number of
+   * `ResponseBody`, then one `ResponseEnd`.
+   *
+   * @param event - The event to send.
+   * @returns The bytes to write to the peer, or `null` for `ResponseEnd`: the response is
+   *   complete, so close the connection (SCGI has one request per connection).
+   * @throws {@link BadEventInStateError} if the event cannot be sent in the current state;
+   *   the writer is then dead, and every later call throws the same error.
+   */
+  send(event: ResponseEvent): Uint8Array | null {
+    if (this.#error !== null) throw this.#error;
+    const kind = sendKind(event);
+    const next = kind === null ? undefined : TRANSITIONS[this.#state][kind];
+    if (next === undefined) {
+      this.#error = new BadEventInStateError(describeValue(event), this.#state);
+      throw this.#error;
+    }
+    this.#state = next as Exclude<TXState, typeof TXState.ERROR>;
+    switch (event.type) {
+      case "ResponseHeaders":
+        return encodeHeaders(event);
+      case "ResponseBody":
+        return event.data;
+      case "ResponseEnd":
+        return null;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The error tree: every leaf under the right family, a unique stable code, its class name
+ * as `name`, an HTTP status hint on remote errors, and messages that cannot be abused.
+ */
+
+import { describe, expect, it } from "vitest";
+import { quote, quoteBytes } from "../src/errors.js";
+import * as sioscgi from "../src/index.js";
+import { latin1 } from "./support/scgi.js";
+
+const { LocalProtocolError, ProtocolError, RemoteProtocolError } = sioscgi;
+
+/** One instance of every leaf class the package exports, built with sample arguments. */
+const LEAVES: sioscgi.ProtocolError[] = [
+  new sioscgi.BadNetstringLengthError("a problem"),
+  new sioscgi.EnvironmentTooLongError(70000, 65536),
+  new sioscgi.BadNetstringTerminatorError(0x40),
+  new sioscgi.EnvironmentNotNulTerminatedError(0x41),
+  new sioscgi.OddStringCountError("NAME"),
+  new sioscgi.EmptyVariableNameError(),
+  new sioscgi.DuplicateVariableError("HTTP_COOKIE"),
+  new sioscgi.MissingSCGIVariableError(),
+  new sioscgi.BadSCGIVersionError(latin1("2")),
+  new sioscgi.MissingContentLengthError(),
+  new sioscgi.BadContentLengthError(latin1("-1")),
+  new sioscgi.PrematureEOFError(sioscgi.RXState.BODY),
+  new sioscgi.ExtraDataError(3),
+  new sioscgi.DataAfterEOFError(1),
+  new sioscgi.HopByHopHeaderError("Connection"),
+  new sioscgi.NotISO88591Error("status", "Ω"),
+  new sioscgi.NonDocumentHeadersError("must have a Location header"),
+  new sioscgi.BadEventInStateError("ResponseEnd", sioscgi.TXState.HEADERS),
+];
+
+const exportedErrorClasses = Object.entries(sioscgi).filter(
+  ([, value]) => typeof value === "function" && value.prototype instanceof ProtocolError,
+);
+
+describe("the error tree", () => {
+  it("the sample list covers every leaf the package exports", () => {
+    const families = new Set<unknown>([LocalProtocolError, RemoteProtocolError]);
+    const leafNames = exportedErrorClasses.filter(([, value]) => !families.has(value)).map(([name]) => name);
+    expect(LEAVES.map((error) => error.name).sort()).toEqual(leafNames.sort());
+  });
+
+  it.each(LEAVES.map((error) => [error.name, error] as const))(
+    "%s is an Error in exactly one family",
+    (name, error) => {
+      expect(error).toBeInstanceOf(Error);
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error instanceof LocalProtocolError).not.toBe(error instanceof RemoteProtocolError);
+      expect(error.name).toBe(name);
+      expect(error.code).toMatch(/^ERR_SCGI_[A-Z0-9_]+$/);
+      expect(error.message.length).toBeGreaterThan(0);
+      expect(String(error)).toBe(`${name}: ${error.message}`);
+    },
+  );
+
+  it("codes are unique", () => {
+    const codes = LEAVES.map((error) => error.code);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it("remote errors suggest 400, or 413/431 for limits", () => {
+    const statuses = Object.fromEntries(
+      LEAVES.filter((error) => error instanceof RemoteProtocolError).map((error) => [error.code, error.httpStatus]),
+    );
+    expect(statuses).toMatchObject({ ERR_SCGI_ENVIRONMENT_TOO_LONG: 431, ERR_SCGI_PREMATURE_EOF: 400 });
+    expect(new Set(Object.values(statuses))).toEqual(new Set([400, 431]));
+    expect(new sioscgi.BadContentLengthError(latin1("99999999999999999999")).httpStatus).toBe(413);
+  });
+
+  it("messages name the offending value", () => {
+    expect(new sioscgi.DuplicateVariableError("HTTP_COOKIE").message).toBe(
+      'Environment variable "HTTP_COOKIE" appears more than once',
+    );
+    expect(new sioscgi.BadSCGIVersionError(latin1("2")).message).toBe('Variable SCGI is "2", expected "1"');
+    expect(new sioscgi.BadNetstringTerminatorError(0x40).message).toBe(
+      'Environment netstring ends with "@" instead of ","',
+    );
+  });
+});
+
+describe("quoting offending values", () => {
+  it("escapes control characters, quotes, backslashes and non-ASCII", () => {
+    expect(quote('a"b\\c\r\n\x00é€')).toBe('"a\\"b\\\\c\\x0d\\x0a\\x00\\xe9\\u20ac"');
+  });
+
+  it("truncates long text and says how long it was", () => {
+    expect(quote("x".repeat(100))).toBe(`"${"x".repeat(64)}" (100 characters in all)`);
+  });
+
+  it("shows bytes as Latin-1 and truncates long byte strings", () => {
+    expect(quoteBytes(Uint8Array.of(0x80, 0x41))).toBe('"\\x80A"');
+    expect(quoteBytes(new Uint8Array(1000).fill(0x41))).toBe(`"${"A".repeat(64)}" (1000 bytes in all)`);
+  });
+});

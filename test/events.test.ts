@@ -1,0 +1,121 @@
+/**
+ * The event classes: discriminants, what ResponseHeaders extracts and rejects, and the
+ * type checks a JavaScript caller meets.
+ */
+
+import { describe, expect, it } from "vitest";
+import {
+  HopByHopHeaderError,
+  NonDocumentHeadersError,
+  NotISO88591Error,
+  RequestBody,
+  RequestEnd,
+  type RequestEvent,
+  RequestHeaders,
+  ResponseBody,
+  ResponseEnd,
+  ResponseHeaders,
+} from "../src/index.js";
+
+describe("discriminants", () => {
+  it("each event carries its class name as a literal type", () => {
+    const events = [
+      new RequestHeaders(new Map()),
+      new RequestBody(new Uint8Array(1)),
+      new RequestEnd(),
+      new ResponseHeaders("200 OK", []),
+      new ResponseBody(new Uint8Array(1)),
+      new ResponseEnd(),
+    ];
+    expect(events.map((event) => event.type)).toEqual(events.map((event) => event.constructor.name));
+  });
+
+  it("switch (event.type) narrows the union", () => {
+    const describe = (event: RequestEvent): string => {
+      switch (event.type) {
+        case "RequestHeaders":
+          return `headers(${event.environment.size})`;
+        case "RequestBody":
+          return `body(${event.data.length})`;
+        case "RequestEnd":
+          return "end";
+      }
+    };
+    expect(
+      [
+        new RequestHeaders(new Map([["A", new Uint8Array()]])),
+        new RequestBody(new Uint8Array(3)),
+        new RequestEnd(),
+      ].map(describe),
+    ).toEqual(["headers(1)", "body(3)", "end"]);
+  });
+});
+
+describe("ResponseHeaders", () => {
+  it("takes Content-Type and Location out, whatever their case, and keeps the rest in order", () => {
+    const headers = new ResponseHeaders("301 Moved Permanently", [
+      ["X-One", "1"],
+      ["LOCATION", "/new"],
+      ["content-TYPE", "text/plain"],
+      ["X-Two", "2"],
+    ]);
+    expect(headers.status).toBe("301 Moved Permanently");
+    expect(headers.contentType).toBe("text/plain");
+    expect(headers.location).toBe("/new");
+    expect(headers.otherHeaders).toEqual([
+      ["X-One", "1"],
+      ["X-Two", "2"],
+    ]);
+  });
+
+  it("has null Content-Type and Location when they are absent", () => {
+    const headers = new ResponseHeaders("200 OK", []);
+    expect([headers.contentType, headers.location, headers.otherHeaders]).toEqual([null, null, []]);
+  });
+
+  it("keeps the first Content-Type and Location when repeated, as sioscgi 3.0.1 does", () => {
+    const headers = new ResponseHeaders("200 OK", [
+      ["Content-Type", "a/b"],
+      ["Content-Type", "c/d"],
+    ]);
+    expect(headers.contentType).toBe("a/b");
+  });
+
+  it.each([
+    ["non-Latin-1 status", "200 ΟΚ", [], NotISO88591Error],
+    ["non-Latin-1 header name", "200 OK", [["X-Ω", "1"]], NotISO88591Error],
+    ["emoji value (a surrogate pair)", "200 OK", [["X", "😀"]], NotISO88591Error],
+    ["lower-case hop-by-hop name", "200 OK", [["transfer-encoding", "chunked"]], HopByHopHeaderError],
+    ["local redirect without Location", null, [], NonDocumentHeadersError],
+    ["local redirect with only other headers", null, [["X", "1"]], NonDocumentHeadersError],
+  ] as const)("rejects a %s", (_name, status, headers, errorClass) => {
+    expect(() => new ResponseHeaders(status, headers)).toThrow(errorClass);
+  });
+
+  it("quotes the offending value in the message", () => {
+    expect(() => new ResponseHeaders("200 OK", [["X-Thing", "caf\u00e9 \u03a9"]])).toThrow(
+      'Response X-Thing value "caf\\xe9 \\u03a9" is not encodable in ISO-8859-1',
+    );
+  });
+
+  it.each([
+    ["a numeric status", 200, []],
+    ["an undefined status", undefined, []],
+    ["a numeric value", "200 OK", [["Content-Length", 5]]],
+    ["a missing value", "200 OK", [["X"]]],
+  ])("rejects %s with a TypeError", (_name, status, headers) => {
+    expect(() => new ResponseHeaders(status as never, headers as never)).toThrow(TypeError);
+  });
+});
+
+describe("body events", () => {
+  it.each([
+    ["RequestBody", (data: unknown) => new RequestBody(data as Uint8Array)],
+    ["ResponseBody", (data: unknown) => new ResponseBody(data as Uint8Array)],
+  ])("%s takes a Uint8Array and rejects anything else with a TypeError", (_name, make) => {
+    const data = new Uint8Array([1, 2]);
+    expect(make(data).data).toBe(data);
+    expect(() => make("text")).toThrow(TypeError);
+    expect(() => make(null)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,345 @@
+/**
+ * The receive half on its own: hostile inputs, limits, zero-copy body views, owned
+ * environment values, and the reader's small API. Every input runs whole, split at every
+ * byte boundary and one byte at a time.
+ */
+
+import { describe, expect, it } from "vitest";
+import {
+  BadContentLengthError,
+  BadNetstringLengthError,
+  BadNetstringTerminatorError,
+  BadSCGIVersionError,
+  DataAfterEOFError,
+  DuplicateVariableError,
+  EmptyVariableNameError,
+  EnvironmentNotNulTerminatedError,
+  EnvironmentTooLongError,
+  ExtraDataError,
+  MissingContentLengthError,
+  MissingSCGIVariableError,
+  OddStringCountError,
+  PrematureEOFError,
+  type RemoteProtocolError,
+  RequestBody,
+  RequestEnd,
+  RequestHeaders,
+  RXState,
+} from "../src/index.js";
+import { SCGIReader, type SCGIReaderOptions } from "../src/request-reader.js";
+import { chunkings, concat, entries, feed, latin1, scgiRequest, shape, utf8 } from "./support/scgi.js";
+
+type RemoteErrorClass = abstract new (...args: never[]) => RemoteProtocolError;
+
+const MINIMAL: [string, string][] = [
+  ["CONTENT_LENGTH", "0"],
+  ["SCGI", "1"],
+];
+
+/** A request whose CONTENT_LENGTH is `value` (any bytes) and whose body is `body`. */
+const withContentLength = (value: string | Uint8Array, body = ""): Uint8Array =>
+  scgiRequest(
+    [
+      ["CONTENT_LENGTH", value],
+      ["SCGI", "1"],
+    ],
+    body,
+  );
+
+/** Hostile inputs: each case's bytes, options and the error class nextEvent must throw. */
+const HOSTILE: { name: string; bytes: Uint8Array; error: RemoteErrorClass; options?: SCGIReaderOptions }[] = [
+  { name: "nothing at all, then EOF", bytes: new Uint8Array(0), error: PrematureEOFError },
+  { name: "EOF inside the length", bytes: latin1("7"), error: PrematureEOFError },
+  { name: "EOF inside the environment", bytes: latin1("70:CONTENT_LENGTH"), error: PrematureEOFError },
+  { name: "EOF before the comma", bytes: scgiRequest(MINIMAL).subarray(0, -1), error: PrematureEOFError },
+  { name: "EOF inside the body", bytes: withContentLength("5", "1234"), error: PrematureEOFError },
+  { name: "a colon with no digits", bytes: latin1(":"), error: BadNetstringLengthError },
+  { name: "length 0", bytes: latin1("0:,"), error: BadNetstringLengthError },
+  {
+    name: "a leading zero",
+    bytes: latin1("024:CONTENT_LENGTH\x000\x00SCGI\x001\x00,"),
+    error: BadNetstringLengthError,
+  },
+  { name: "a plus sign", bytes: latin1("+24:"), error: BadNetstringLengthError },
+  { name: "a minus sign", bytes: latin1("-24:"), error: BadNetstringLengthError },
+  { name: "an underscore between digits", bytes: latin1("2_4:"), error: BadNetstringLengthError },
+  { name: "a leading space", bytes: latin1(" 24:"), error: BadNetstringLengthError },
+  { name: "a trailing space", bytes: latin1("24 :"), error: BadNetstringLengthError },
+  { name: "a non-ASCII digit", bytes: utf8("٢٤:"), error: BadNetstringLengthError },
+  {
+    name: "a 16th digit, even under a huge limit",
+    bytes: latin1("1234567890123456"),
+    error: BadNetstringLengthError,
+    options: { rxBufferLimit: Number.MAX_SAFE_INTEGER },
+  },
+  { name: "a length over the default limit", bytes: latin1("65537:"), error: EnvironmentTooLongError },
+  {
+    name: "a length over a small limit",
+    bytes: scgiRequest(MINIMAL),
+    error: EnvironmentTooLongError,
+    options: { rxBufferLimit: 23 },
+  },
+  {
+    name: "a semicolon for the comma",
+    bytes: latin1("24:CONTENT_LENGTH\x000\x00SCGI\x001\x00;"),
+    error: BadNetstringTerminatorError,
+  },
+  {
+    name: "a block not ending in NUL",
+    bytes: latin1("23:CONTENT_LENGTH\x000\x00SCGI\x001,"),
+    error: EnvironmentNotNulTerminatedError,
+  },
+  { name: "a lone NUL", bytes: latin1("1:\x00,"), error: OddStringCountError },
+  {
+    name: "a name without value",
+    bytes: latin1("29:CONTENT_LENGTH\x000\x00SCGI\x001\x00HOST\x00,"),
+    error: OddStringCountError,
+  },
+  {
+    name: "an empty name",
+    bytes: latin1("27:\x00x\x00CONTENT_LENGTH\x000\x00SCGI\x001\x00,"),
+    error: EmptyVariableNameError,
+  },
+  {
+    name: "an odd count wins over an earlier empty name",
+    bytes: latin1("4:\x00x\x00\x00,"),
+    error: OddStringCountError,
+  },
+  {
+    name: "a repeated name",
+    bytes: scgiRequest([...MINIMAL, ["HTTP_COOKIE", "a=1"], ["HTTP_COOKIE", "b=2"]]),
+    error: DuplicateVariableError,
+  },
+  {
+    name: "a repeated CONTENT_LENGTH",
+    bytes: scgiRequest([...MINIMAL, ["CONTENT_LENGTH", "5"]]),
+    error: DuplicateVariableError,
+  },
+  { name: "no SCGI", bytes: scgiRequest([["CONTENT_LENGTH", "0"]]), error: MissingSCGIVariableError },
+  {
+    name: "SCGI 2",
+    bytes: scgiRequest([
+      ["CONTENT_LENGTH", "0"],
+      ["SCGI", "2"],
+    ]),
+    error: BadSCGIVersionError,
+  },
+  {
+    name: "SCGI 01",
+    bytes: scgiRequest([
+      ["CONTENT_LENGTH", "0"],
+      ["SCGI", "01"],
+    ]),
+    error: BadSCGIVersionError,
+  },
+  {
+    name: "SCGI empty",
+    bytes: scgiRequest([
+      ["CONTENT_LENGTH", "0"],
+      ["SCGI", ""],
+    ]),
+    error: BadSCGIVersionError,
+  },
+  {
+    name: "SCGI missing, CONTENT_LENGTH bad: SCGI reported",
+    bytes: scgiRequest([["CONTENT_LENGTH", "x"]]),
+    error: MissingSCGIVariableError,
+  },
+  { name: "no CONTENT_LENGTH", bytes: scgiRequest([["SCGI", "1"]]), error: MissingContentLengthError },
+  { name: "CONTENT_LENGTH empty", bytes: withContentLength(""), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH negative", bytes: withContentLength("-1"), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH with a plus sign", bytes: withContentLength("+2", "ab"), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH padded with spaces", bytes: withContentLength(" 2 ", "ab"), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH with an underscore", bytes: withContentLength("1_0"), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH in exponent notation", bytes: withContentLength("1e1"), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH in hexadecimal", bytes: withContentLength("0x1"), error: BadContentLengthError },
+  { name: "CONTENT_LENGTH in Arabic-Indic digits", bytes: withContentLength(utf8("٢")), error: BadContentLengthError },
+  {
+    name: "CONTENT_LENGTH beyond the largest safe integer",
+    bytes: withContentLength("9007199254740992"),
+    error: BadContentLengthError,
+  },
+  { name: "one byte beyond the body", bytes: withContentLength("2", "abc"), error: ExtraDataError },
+  { name: "a byte after a bodiless request", bytes: withContentLength("0", "x"), error: ExtraDataError },
+];
+
+describe("hostile inputs", () => {
+  for (const { name, bytes, error, options } of HOSTILE) {
+    it(`${name}: ${error.name}`, () => {
+      for (const { label, chunks } of chunkings(bytes)) {
+        const outcome = feed(new SCGIReader(options), chunks);
+        expect(outcome.error, label).toBeInstanceOf(error);
+      }
+    });
+  }
+
+  it("reports a length over the limit as soon as the digits show it, with status 431", () => {
+    const reader = new SCGIReader({ rxBufferLimit: 1000 });
+    reader.receiveData(latin1("1001"));
+    expect(reader.state).toBe(RXState.ERROR);
+    expect(() => reader.nextEvent()).toThrow(
+      expect.objectContaining({ code: "ERR_SCGI_ENVIRONMENT_TOO_LONG", httpStatus: 431 }),
+    );
+  });
+
+  it("reports a 16th digit at once, before any colon", () => {
+    const reader = new SCGIReader({ rxBufferLimit: Number.MAX_SAFE_INTEGER });
+    reader.receiveData(latin1("100000000000000"));
+    expect(reader.state).toBe(RXState.HEADER_LENGTH);
+    reader.receiveData(latin1("0"));
+    expect(() => reader.nextEvent()).toThrow(BadNetstringLengthError);
+  });
+
+  it("suggests 413 for a CONTENT_LENGTH too large to represent and 400 for a malformed one", () => {
+    expect(feed(new SCGIReader(), [withContentLength("9007199254740992")]).error).toMatchObject({ httpStatus: 413 });
+    expect(feed(new SCGIReader(), [withContentLength("12a")]).error).toMatchObject({ httpStatus: 400 });
+  });
+});
+
+describe("good requests", () => {
+  it("accepts CONTENT_LENGTH with leading zeros", () => {
+    for (const { label, chunks } of chunkings(withContentLength("0003", "abc"))) {
+      const outcome = feed(new SCGIReader(), chunks);
+      expect(outcome.error, label).toBeUndefined();
+      expect(String.fromCharCode(...outcome.body), label).toBe("abc");
+    }
+  });
+
+  it("accepts the largest safe CONTENT_LENGTH and waits for the body", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(withContentLength(String(Number.MAX_SAFE_INTEGER), "abc"));
+    expect(reader.nextEvent()).toBeInstanceOf(RequestHeaders);
+    expect(reader.nextEvent()).toBeInstanceOf(RequestBody);
+    expect(reader.state).toBe(RXState.BODY);
+  });
+
+  it("accepts an environment exactly at the limit", () => {
+    const request = scgiRequest(MINIMAL);
+    expect(feed(new SCGIReader({ rxBufferLimit: 24 }), [request]).error).toBeUndefined();
+  });
+
+  it("keeps variables in wire order, with empty values and values holding any byte but NUL", () => {
+    const variables: [string, string][] = [
+      ["CONTENT_LENGTH", "0"],
+      ["SCGI", "1"],
+      ["EMPTY", ""],
+      ["BYTES", "\x01\xff\x80,:"],
+      ["UTF8", String.fromCharCode(...utf8("é"))],
+    ];
+    for (const { label, chunks } of chunkings(scgiRequest(variables))) {
+      expect(entries(feed(new SCGIReader(), chunks).environment), label).toEqual(variables);
+    }
+  });
+
+  it("passes body bytes on as views into the caller's chunks, never copies", () => {
+    const reader = new SCGIReader();
+    const chunk = withContentLength("3", "abc");
+    reader.receiveData(chunk);
+    reader.nextEvent();
+    const body = reader.nextEvent() as RequestBody;
+    expect(body.data.buffer).toBe(chunk.buffer);
+    const whole = latin1("xyz");
+    const second = new SCGIReader();
+    second.receiveData(withContentLength("6", ""));
+    second.receiveData(whole);
+    second.nextEvent();
+    expect((second.nextEvent() as RequestBody).data).toBe(whole);
+  });
+
+  it("owns the environment: overwriting the caller's chunk afterwards changes no value", () => {
+    const reader = new SCGIReader();
+    const chunk = scgiRequest([...MINIMAL, ["NAME", "value"]]);
+    reader.receiveData(chunk);
+    chunk.fill(0x21);
+    const headers = reader.nextEvent() as RequestHeaders;
+    expect(entries(headers.environment)).toEqual([...MINIMAL, ["NAME", "value"]]);
+  });
+
+  it("body chunk boundaries follow the input and no body event is empty", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(withContentLength("4"));
+    for (const piece of ["a", "bc", "d"]) reader.receiveData(latin1(piece));
+    const outcome = feed(reader, []);
+    expect(
+      outcome.events.filter((event) => event instanceof RequestBody).map((event) => String.fromCharCode(...event.data)),
+    ).toEqual(["a", "bc", "d"]);
+    expect(shape(outcome)).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+  });
+
+  it("a bodiless request gives no body event at all", () => {
+    const outcome = feed(new SCGIReader(), [scgiRequest(MINIMAL)]);
+    expect(outcome.events.map((event) => event.type)).toEqual(["RequestHeaders", "RequestEnd"]);
+  });
+
+  it("EOF after the request is fine, twice too", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(scgiRequest(MINIMAL));
+    reader.receiveData(new Uint8Array(0));
+    reader.receiveData(new Uint8Array(0));
+    expect(reader.eof).toBe(true);
+    expect(reader.state).toBe(RXState.DONE);
+    expect(reader.nextEvent()).toBeInstanceOf(RequestHeaders);
+    expect(reader.nextEvent()).toBeInstanceOf(RequestEnd);
+    expect(reader.nextEvent()).toBeNull();
+  });
+});
+
+describe("the reader's API", () => {
+  it("nextEvent returns null until a whole event has arrived", () => {
+    const reader = new SCGIReader();
+    expect(reader.nextEvent()).toBeNull();
+    reader.receiveData(latin1("24:CONTENT_LENGTH"));
+    expect(reader.nextEvent()).toBeNull();
+    expect(reader.state).toBe(RXState.HEADERS);
+  });
+
+  it("events may be left queued across receiveData calls", () => {
+    const reader = new SCGIReader();
+    const request = withContentLength("2", "ab");
+    reader.receiveData(request.subarray(0, -1));
+    reader.receiveData(request.subarray(-1));
+    expect(feed(reader, []).events.map((event) => event.type)).toEqual([
+      "RequestHeaders",
+      "RequestBody",
+      "RequestBody",
+      "RequestEnd",
+    ]);
+  });
+
+  it("data after EOF throws DataAfterEOFError from receiveData, then from nextEvent", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(latin1("2"));
+    reader.receiveData(new Uint8Array(0));
+    expect(() => reader.receiveData(latin1("4"))).toThrow(DataAfterEOFError);
+    expect(() => reader.nextEvent()).toThrow(PrematureEOFError);
+  });
+
+  it("data after EOF on a healthy reader records the local error", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(scgiRequest(MINIMAL));
+    reader.receiveData(new Uint8Array(0));
+    expect(() => reader.receiveData(latin1("x"))).toThrow(DataAfterEOFError);
+    expect(reader.error).toBeInstanceOf(DataAfterEOFError);
+    expect(() => reader.nextEvent()).toThrow(DataAfterEOFError);
+  });
+
+  it.each([
+    ["a string", "24:"],
+    ["null", null],
+    ["an ArrayBuffer", new ArrayBuffer(2)],
+    ["an array", [1, 2]],
+  ])("receiveData rejects %s with a TypeError", (_name, value) => {
+    expect(() => new SCGIReader().receiveData(value as unknown as Uint8Array)).toThrow(TypeError);
+  });
+
+  it("accepts a Node Buffer, and any Uint8Array view at an offset", () => {
+    const request = scgiRequest(MINIMAL);
+    const padded = concat(latin1("junk"), request);
+    for (const chunk of [Buffer.from(request), padded.subarray(4)]) {
+      expect(feed(new SCGIReader(), [chunk]).events.map((event) => event.type)).toEqual([
+        "RequestHeaders",
+        "RequestEnd",
+      ]);
+    }
+  });
+});
