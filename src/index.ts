@@ -40,4 +40,6 @@ export {
   type ResponseEvent,
   ResponseHeaders,
 } from "./events.js";
+export { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
+export { SCGIWriter } from "./response-writer.js";
 export { RXState, TXState } from "./states.js";

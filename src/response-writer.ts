@@ -3,9 +3,8 @@
  *
  * Strategy: the state machine is data. {@link TRANSITIONS} maps each state and kind of
  * event to the next state; a missing entry is the error, so there is no if-chain to get
- * wrong, and the README's diagram is drawn from the same table. `ResponseHeaders`
- * validated itself when it was built, so encoding here only decides the header order
- * SCGI (like CGI) expects and writes ISO-8859-1 bytes.
+ * wrong. `ResponseHeaders` validated itself when it was built, so encoding here only
+ * decides the header order SCGI (like CGI) expects and writes ISO-8859-1 bytes.
  *
  * @module
  */

@@ -7,6 +7,8 @@ it("exports the documented runtime names and no others", () => {
   expect(Object.keys(sioscgi).sort()).toEqual(
     [
       "SCGIConnection",
+      "SCGIReader",
+      "SCGIWriter",
       "RXState",
       "TXState",
       "RequestHeaders",

@@ -25,8 +25,9 @@ import {
   RequestEnd,
   RequestHeaders,
   RXState,
+  SCGIReader,
+  type SCGIReaderOptions,
 } from "../src/index.js";
-import { SCGIReader, type SCGIReaderOptions } from "../src/request-reader.js";
 import { chunkings, concat, entries, feed, latin1, scgiRequest, shape, utf8 } from "./support/scgi.js";
 
 type RemoteErrorClass = abstract new (...args: never[]) => RemoteProtocolError;

@@ -10,9 +10,9 @@ import {
   ResponseEnd,
   type ResponseEvent,
   ResponseHeaders,
+  SCGIWriter,
   TXState,
 } from "../src/index.js";
-import { SCGIWriter } from "../src/response-writer.js";
 import { latin1 } from "./support/scgi.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));

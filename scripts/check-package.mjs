@@ -1,0 +1,54 @@
+// Packs the library as npm would publish it, installs the tarball into a scratch project,
+// and runs one SCGI request through it from ESM (import) and from CommonJS (require), so
+// that a broken exports map or a missing file fails here rather than for a user.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
+const scratch = mkdtempSync(join(tmpdir(), "sioscgi-package-"));
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString();
+
+// One request through the public API; prints the response bytes it produced.
+const body = (importLine) => `${importLine}
+const conn = new SCGIConnection();
+const request = "24:CONTENT_LENGTH\\u00000\\u0000SCGI\\u00001\\u0000,";
+conn.receiveData(Uint8Array.from(request, (c) => c.charCodeAt(0)));
+conn.receiveData(new Uint8Array(0));
+const types = [];
+for (let event = conn.nextEvent(); event !== null; event = conn.nextEvent()) types.push(event.type);
+if (types.join() !== "RequestHeaders,RequestEnd") throw new Error("unexpected events " + types);
+const wire = conn.send(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]]));
+conn.send(new ResponseEnd());
+if (conn.txState !== TXState.DONE) throw new Error("unexpected state " + conn.txState);
+process.stdout.write(String.fromCharCode(...wire));
+`;
+
+try {
+  const tarball = join(
+    scratch,
+    run("npm", ["pack", "--silent", "--pack-destination", scratch], root).trim().split("\n").pop(),
+  );
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }));
+  run("npm", ["install", "--silent", "--no-audit", "--no-fund", tarball], scratch);
+  writeFileSync(
+    join(scratch, "esm.mjs"),
+    body('import { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } from "sioscgi";'),
+  );
+  writeFileSync(
+    join(scratch, "cjs.cjs"),
+    body('const { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } = require("sioscgi");'),
+  );
+  const expected = "Content-Type: text/plain\r\nStatus: 200 OK\r\n\r\n";
+  for (const file of ["esm.mjs", "cjs.cjs"]) {
+    const output = run("node", [file], scratch);
+    if (output !== expected) throw new Error(`${file} produced ${JSON.stringify(output)}`);
+    console.log(`package check: ${file} ran one request through the installed tarball`);
+  }
+  const files = run("tar", ["-tzf", tarball], scratch).trim().split("\n").sort();
+  console.log(`package check: tarball holds ${files.join(", ")}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
