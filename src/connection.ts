@@ -105,6 +105,15 @@ export class SCGIConnection {
   }
 
   /**
+   * Takes every queued request event, in order: `for (const event of conn.events())`.
+   *
+   * @throws as {@link nextEvent} does, when the iteration reaches the error.
+   */
+  *events(): Generator<RequestEvent, void, undefined> {
+    for (let event = this.nextEvent(); event !== null; event = this.nextEvent()) yield event;
+  }
+
+  /**
    * Sends a response event and returns the bytes to write; see {@link SCGIWriter.send}.
    *
    * @param event - The event to send.

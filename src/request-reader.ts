@@ -54,6 +54,31 @@ export interface SCGIReaderOptions {
    * @defaultValue 65536
    */
   readonly rxBufferLimit?: number;
+
+  /**
+   * What to do with bytes that arrive after the `CONTENT_LENGTH` bytes of the body.
+   *
+   * - `"error"`: the request fails with {@link ExtraDataError}, as in sioscgi 3.0.1.
+   * - `"ignore"`: they are discarded unbuffered, as in sioscgi 5.0.0, and the request
+   *   ends normally.
+   *
+   * @defaultValue `"error"`
+   */
+  readonly extraData?: "error" | "ignore";
+
+  /**
+   * What to do when the environment names a variable twice.
+   *
+   * - `"merge"`: a repeated `HTTP_*` variable (a request header the HTTP client sent
+   *   twice, which nginx before 1.23 passes on as two variables) is merged into one, the
+   *   values joined in order with `", "` (`"; "` for `HTTP_COOKIE`), as nginx 1.23 and
+   *   later do themselves. Any other repeated variable, `CONTENT_LENGTH` and `SCGI` above
+   *   all, is still a {@link DuplicateVariableError}.
+   * - `"error"`: every repeated name is a {@link DuplicateVariableError}, as in sioscgi.
+   *
+   * @defaultValue `"merge"`
+   */
+  readonly duplicateHeaders?: "merge" | "error";
 }
 
 /** The default of {@link SCGIReaderOptions.rxBufferLimit}. */
@@ -70,15 +95,58 @@ const COMMA = 0x2c;
 const NUL = 0x00;
 const DIGIT_ONE = 0x31;
 
+/** The receive states other than ERROR, which is reported through the recorded error instead. */
+type ReadingState = Exclude<RXState, typeof RXState.ERROR>;
+
+/**
+ * What moves the receive state machine: the end of each part of a request as the bytes
+ * complete it, bytes after the body, and EOF.
+ */
+type ReaderInput = "length" | "environment" | "body" | "data after body" | "eof";
+
+/**
+ * The receive state machine: state, then input, to next state. A missing entry is the
+ * peer's error: EOF anywhere but DONE is premature, and data after the body is extra.
+ */
+const TRANSITIONS: Readonly<Record<ReadingState, Partial<Record<ReaderInput, ReadingState>>>> = {
+  [RXState.HEADER_LENGTH]: { length: RXState.HEADERS },
+  [RXState.HEADERS]: { environment: RXState.BODY },
+  [RXState.BODY]: { body: RXState.DONE },
+  [RXState.DONE]: { eof: RXState.DONE },
+};
+
+/** {@link TRANSITIONS} for a reader that discards data after the body (`extraData: "ignore"`). */
+const TRANSITIONS_IGNORING_EXTRA_DATA: typeof TRANSITIONS = {
+  ...TRANSITIONS,
+  [RXState.DONE]: { eof: RXState.DONE, "data after body": RXState.DONE },
+};
+
+/** Prefix of the variables that carry HTTP request headers. */
+const HTTP_PREFIX = "HTTP_";
+
+/** `", "`, which joins the values of a repeated header, and `"; "`, which joins cookies. */
+const LIST_SEPARATOR = Uint8Array.of(0x2c, 0x20);
+const COOKIE_SEPARATOR = Uint8Array.of(0x3b, 0x20);
+
+/** Joins two values of a repeated header into a new array, as an HTTP proxy would. */
+function mergeValues(name: string, first: Uint8Array, second: Uint8Array): Uint8Array {
+  const separator = name === "HTTP_COOKIE" ? COOKIE_SEPARATOR : LIST_SEPARATOR;
+  const merged = new Uint8Array(first.length + separator.length + second.length);
+  merged.set(first, 0);
+  merged.set(separator, first.length);
+  merged.set(second, first.length + separator.length);
+  return merged;
+}
+
 /**
  * Parses a complete environment block into its variables, or returns the error that
  * makes it invalid. The block must end with NUL and hold NUL-terminated names and values
- * alternately. Values are views into `block`.
+ * alternately. Values are views into `block`, except merged ones.
  *
  * When a block has several problems, the one reported is the first of: not
  * NUL-terminated, an odd number of strings, then the first empty or repeated name.
  */
-function parseEnvironment(block: Uint8Array): Map<string, Uint8Array> | RemoteProtocolError {
+function parseEnvironment(block: Uint8Array, mergeHTTPHeaders: boolean): Map<string, Uint8Array> | RemoteProtocolError {
   const finalNul = block.length - 1;
   if (block[finalNul] !== NUL) return new EnvironmentNotNulTerminatedError(block[finalNul] as number);
   const environment = new Map<string, Uint8Array>();
@@ -90,10 +158,18 @@ function parseEnvironment(block: Uint8Array): Map<string, Uint8Array> | RemotePr
     const name = decodeLatin1(block, position, nameEnd);
     if (nameEnd === finalNul) return new OddStringCountError(name);
     const valueEnd = block.indexOf(NUL, nameEnd + 1);
-    if (nameError === null) {
-      if (name === "") nameError = new EmptyVariableNameError();
-      else if (environment.has(name)) nameError = new DuplicateVariableError(name);
-      else environment.set(name, block.subarray(nameEnd + 1, valueEnd));
+    const value = block.subarray(nameEnd + 1, valueEnd);
+    const earlier = environment.get(name);
+    if (nameError !== null) {
+      // Keep scanning only to find out whether the string count is odd.
+    } else if (name === "") {
+      nameError = new EmptyVariableNameError();
+    } else if (earlier === undefined) {
+      environment.set(name, value);
+    } else if (mergeHTTPHeaders && name.startsWith(HTTP_PREFIX)) {
+      environment.set(name, mergeValues(name, earlier, value));
+    } else {
+      nameError = new DuplicateVariableError(name);
     }
     position = valueEnd + 1;
   }
@@ -130,11 +206,30 @@ function declaredBodyLength(environment: ReadonlyMap<string, Uint8Array>): numbe
  * ```
  */
 export class SCGIReader {
+  /**
+   * What each state does with the bytes of a chunk from `offset` on; each returns the
+   * offset after what it consumed. Static, so that a reader carries no closures.
+   */
+  static readonly #HANDLERS: Readonly<
+    Record<ReadingState, (reader: SCGIReader, chunk: Uint8Array, offset: number) => number>
+  > = {
+    [RXState.HEADER_LENGTH]: (reader, chunk, offset) => reader.#readLength(chunk, offset),
+    [RXState.HEADERS]: (reader, chunk, offset) => reader.#readEnvironment(chunk, offset),
+    [RXState.BODY]: (reader, chunk, offset) => reader.#readBody(chunk, offset),
+    [RXState.DONE]: (reader, chunk, offset) => reader.#readAfterEnd(chunk, offset),
+  };
+
   /** The configured limit on the environment's size. */
   readonly #rxBufferLimit: number;
 
+  /** The transition table, which depends on the `extraData` option. */
+  readonly #transitions: typeof TRANSITIONS;
+
+  /** Whether repeated `HTTP_*` variables are merged (option `duplicateHeaders: "merge"`). */
+  readonly #mergeHTTPHeaders: boolean;
+
   /** The state once every queued event is consumed; `ERROR` is reported through {@link #error} instead. */
-  #state: Exclude<RXState, typeof RXState.ERROR> = RXState.HEADER_LENGTH;
+  #state: ReadingState = RXState.HEADER_LENGTH;
 
   /** The first error met; once set, the reader is dead and every call reports it. */
   #error: ProtocolError | null = null;
@@ -164,27 +259,24 @@ export class SCGIReader {
   #bodyRemaining = 0;
 
   /**
-   * What each state does with the bytes of a chunk from `offset` on. Each returns the
-   * offset after what it consumed. DONE consumes nothing gracefully: any byte there is
-   * extra data.
-   */
-  readonly #handlers: Record<Exclude<RXState, typeof RXState.ERROR>, (chunk: Uint8Array, offset: number) => number> = {
-    [RXState.HEADER_LENGTH]: (chunk, offset) => this.#readLength(chunk, offset),
-    [RXState.HEADERS]: (chunk, offset) => this.#readEnvironment(chunk, offset),
-    [RXState.BODY]: (chunk, offset) => this.#readBody(chunk, offset),
-    [RXState.DONE]: (chunk, offset) => this.#readAfterEnd(chunk, offset),
-  };
-
-  /**
-   * @param options - Limits; see {@link SCGIReaderOptions}.
-   * @throws `RangeError` if `rxBufferLimit` is not a positive safe integer.
+   * @param options - Limits and policies; see {@link SCGIReaderOptions}.
+   * @throws `RangeError` if `rxBufferLimit` is not a positive safe integer, or
+   *   `extraData` or `duplicateHeaders` is not one of its values.
    */
   constructor(options: SCGIReaderOptions = {}) {
-    const limit = options.rxBufferLimit ?? DEFAULT_RX_BUFFER_LIMIT;
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new RangeError(`rxBufferLimit must be a positive safe integer, not ${limit}`);
+    const { rxBufferLimit = DEFAULT_RX_BUFFER_LIMIT, extraData = "error", duplicateHeaders = "merge" } = options;
+    if (!Number.isSafeInteger(rxBufferLimit) || rxBufferLimit < 1) {
+      throw new RangeError(`rxBufferLimit must be a positive safe integer, not ${rxBufferLimit}`);
     }
-    this.#rxBufferLimit = limit;
+    if (extraData !== "error" && extraData !== "ignore") {
+      throw new RangeError(`extraData must be "error" or "ignore", not ${String(extraData)}`);
+    }
+    if (duplicateHeaders !== "merge" && duplicateHeaders !== "error") {
+      throw new RangeError(`duplicateHeaders must be "merge" or "error", not ${String(duplicateHeaders)}`);
+    }
+    this.#rxBufferLimit = rxBufferLimit;
+    this.#transitions = extraData === "ignore" ? TRANSITIONS_IGNORING_EXTRA_DATA : TRANSITIONS;
+    this.#mergeHTTPHeaders = duplicateHeaders === "merge";
   }
 
   /**
@@ -224,7 +316,7 @@ export class SCGIReader {
     }
     if (chunk.length === 0) {
       this.#eof = true;
-      if (this.#error === null && this.#state !== RXState.DONE) this.#fail(new PrematureEOFError(this.#state));
+      if (this.#error === null) this.#advance("eof");
       return;
     }
     if (this.#eof) {
@@ -234,7 +326,7 @@ export class SCGIReader {
     }
     let offset = 0;
     while (offset < chunk.length && this.#error === null) {
-      offset = this.#handlers[this.#state](chunk, offset);
+      offset = SCGIReader.#HANDLERS[this.#state](this, chunk, offset);
     }
   }
 
@@ -255,6 +347,27 @@ export class SCGIReader {
       this.#queueHead = 0;
     }
     return event;
+  }
+
+  /**
+   * Takes every queued event, in order: `for (const event of reader.events())`.
+   *
+   * @throws as {@link nextEvent} does, when the iteration reaches the error.
+   */
+  *events(): Generator<RequestEvent, void, undefined> {
+    for (let event = this.nextEvent(); event !== null; event = this.nextEvent()) yield event;
+  }
+
+  /**
+   * Moves along {@link TRANSITIONS}; an input the current state has no entry for is the
+   * peer's error: EOF before the request is complete, or data after it.
+   *
+   * @param extraBytes - For `"data after body"`, how many bytes came.
+   */
+  #advance(input: ReaderInput, extraBytes = 0): void {
+    const next = this.#transitions[this.#state][input];
+    if (next !== undefined) this.#state = next;
+    else this.#fail(input === "eof" ? new PrematureEOFError(this.#state) : new ExtraDataError(extraBytes));
   }
 
   /** Records the first error; the reader is dead from then on. */
@@ -299,7 +412,7 @@ export class SCGIReader {
   #startEnvironment(): void {
     this.#environment = new Uint8Array(this.#environmentLength);
     this.#environmentFilled = 0;
-    this.#state = RXState.HEADERS;
+    this.#advance("length");
   }
 
   /** HEADERS: copies the environment block, then checks its closing comma and parses it. */
@@ -325,7 +438,7 @@ export class SCGIReader {
 
   /** Parses and checks the complete environment, then queues `RequestHeaders` and moves to BODY. */
   #acceptEnvironment(block: Uint8Array): void {
-    const environment = parseEnvironment(block);
+    const environment = parseEnvironment(block, this.#mergeHTTPHeaders);
     const bodyLength = environment instanceof Map ? declaredBodyLength(environment) : environment;
     if (typeof bodyLength !== "number") {
       this.#fail(bodyLength);
@@ -333,7 +446,7 @@ export class SCGIReader {
     }
     this.#queue.push(new RequestHeaders(environment as Map<string, Uint8Array>));
     this.#bodyRemaining = bodyLength;
-    this.#state = RXState.BODY;
+    this.#advance("environment");
     if (bodyLength === 0) this.#endRequest();
   }
 
@@ -351,12 +464,12 @@ export class SCGIReader {
   /** Queues `RequestEnd` and moves to DONE. */
   #endRequest(): void {
     this.#queue.push(new RequestEnd());
-    this.#state = RXState.DONE;
+    this.#advance("body");
   }
 
-  /** DONE: the request is complete, so any byte now is one too many. */
+  /** DONE: the request is complete; the rest of the chunk is extra data, an error or discarded. */
   #readAfterEnd(chunk: Uint8Array, offset: number): number {
-    this.#fail(new ExtraDataError(chunk.length - offset));
+    this.#advance("data after body", chunk.length - offset);
     return chunk.length;
   }
 }

@@ -481,7 +481,23 @@ describe("environment names", () => {
   });
 });
 
+describe("events()", () => {
+  it("drains the queue in order, and throws a poisoned connection's error", () => {
+    const conn = new SCGIConnection();
+    conn.receiveData(REQUEST);
+    expect([...conn.events()].map((event) => event.type)).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+    expect(() => conn.send(new ResponseEnd())).toThrow(BadEventInStateError);
+    expect(() => [...conn.events()]).toThrow(BadEventInStateError);
+  });
+});
+
 describe("options", () => {
+  it("passes the reader's policies through", () => {
+    const request = concat(REQUEST, latin1("extra"));
+    expect(feed(new SCGIConnection(), [request]).error).toBeInstanceOf(ExtraDataError);
+    expect(feed(new SCGIConnection({ extraData: "ignore" }), [request]).error).toBeUndefined();
+  });
+
   it("rxBufferLimit bounds the environment", () => {
     const request = scgiRequest([
       ["CONTENT_LENGTH", "0"],

@@ -4,6 +4,7 @@
  * byte boundary and one byte at a time.
  */
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   BadContentLengthError,
@@ -107,8 +108,20 @@ const HOSTILE: { name: string; bytes: Uint8Array; error: RemoteErrorClass; optio
     error: OddStringCountError,
   },
   {
-    name: "a repeated name",
+    name: "a repeated HTTP_ name when merging is off",
     bytes: scgiRequest([...MINIMAL, ["HTTP_COOKIE", "a=1"], ["HTTP_COOKIE", "b=2"]]),
+    error: DuplicateVariableError,
+    options: { duplicateHeaders: "error" },
+  },
+  { name: "a repeated SCGI", bytes: scgiRequest([...MINIMAL, ["SCGI", "1"]]), error: DuplicateVariableError },
+  {
+    name: "a repeated CGI variable",
+    bytes: scgiRequest([...MINIMAL, ["REMOTE_ADDR", "127.0.0.1"], ["REMOTE_ADDR", "127.0.0.2"]]),
+    error: DuplicateVariableError,
+  },
+  {
+    name: "a repeated name that only starts like HTTP",
+    bytes: scgiRequest([...MINIMAL, ["HTTPS", "on"], ["HTTPS", "on"]]),
     error: DuplicateVariableError,
   },
   {
@@ -342,5 +355,93 @@ describe("the reader's API", () => {
         "RequestEnd",
       ]);
     }
+  });
+});
+
+describe("repeated HTTP headers (option duplicateHeaders)", () => {
+  /** What nginx 1.22 sent for `curl -H 'X-A: 1' -H 'X-A: 2' -H 'Cookie: a=1' -H 'Cookie: b=2' ...`. */
+  const NGINX_1_22 = new Uint8Array(
+    readFileSync(new URL("fixtures/nginx-1.22-repeated-headers.scgi", import.meta.url)),
+  );
+
+  it("the fixture really repeats variables, which sioscgi 3.0.1 would reject", () => {
+    expect(feed(new SCGIReader({ duplicateHeaders: "error" }), [NGINX_1_22]).error).toBeInstanceOf(
+      DuplicateVariableError,
+    );
+  });
+
+  it("merges each repeated HTTP_ variable in order, cookies with '; ', keeping its first position", () => {
+    for (const { label, chunks } of chunkings(NGINX_1_22)) {
+      const outcome = feed(new SCGIReader(), chunks);
+      expect(outcome.error, label).toBeUndefined();
+      const variables = entries(outcome.environment);
+      expect(variables.slice(-5), label).toEqual([
+        ["HTTP_ACCEPT", "*/*"],
+        ["HTTP_X_A", "1, 2"],
+        ["HTTP_COOKIE", "a=1; b=2"],
+        ["HTTP_X_FORWARDED_FOR", "10.0.0.1, 10.0.0.2"],
+        ["HTTP_USER_AGENT", "curl"],
+      ]);
+      expect(variables.slice(0, 2), label).toEqual([
+        ["CONTENT_LENGTH", "0"],
+        ["REQUEST_METHOD", "GET"],
+      ]);
+    }
+  });
+
+  it("merges three values, and empty ones, as a proxy joining header lines would", () => {
+    const request = scgiRequest([...MINIMAL, ["HTTP_X", "a"], ["HTTP_X", ""], ["HTTP_X", "c"]]);
+    expect(entries(feed(new SCGIReader(), [request]).environment)).toContainEqual(["HTTP_X", "a, , c"]);
+  });
+});
+
+describe("data after the body (option extraData)", () => {
+  it('"ignore" ends the request at CONTENT_LENGTH and discards the rest unbuffered', () => {
+    for (const { label, chunks } of chunkings(withContentLength("3", "abcdef"))) {
+      const outcome = feed(new SCGIReader({ extraData: "ignore" }), chunks);
+      expect(outcome.error, label).toBeUndefined();
+      expect(String.fromCharCode(...outcome.body), label).toBe("abc");
+      expect(shape(outcome), label).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+    }
+  });
+
+  it('"ignore" discards bytes after a bodiless request, and in later chunks', () => {
+    const reader = new SCGIReader({ extraData: "ignore" });
+    reader.receiveData(withContentLength("0", "xyz"));
+    reader.receiveData(latin1("more"));
+    reader.receiveData(new Uint8Array(0));
+    expect(reader.state).toBe(RXState.DONE);
+    expect([...reader.events()].map((event) => event.type)).toEqual(["RequestHeaders", "RequestEnd"]);
+  });
+
+  it('"error" (the default) names how many bytes overran', () => {
+    expect(feed(new SCGIReader(), [withContentLength("1", "abcd")]).error?.message).toBe(
+      "Received 3 bytes beyond the CONTENT_LENGTH of the request body",
+    );
+  });
+});
+
+describe("options", () => {
+  it.each([
+    ["extraData", { extraData: "drop" }],
+    ["duplicateHeaders", { duplicateHeaders: "first" }],
+    ["rxBufferLimit", { rxBufferLimit: 0 }],
+  ])("rejects a bad %s with a RangeError", (_name, options) => {
+    expect(() => new SCGIReader(options as SCGIReaderOptions)).toThrow(RangeError);
+  });
+});
+
+describe("events()", () => {
+  it("drains the queue in order", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(withContentLength("2", "ab"));
+    expect([...reader.events()].map((event) => event.type)).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+    expect([...reader.events()]).toEqual([]);
+  });
+
+  it("throws the error when the iteration reaches it", () => {
+    const reader = new SCGIReader();
+    reader.receiveData(latin1("x"));
+    expect(() => [...reader.events()]).toThrow(BadNetstringLengthError);
   });
 });
