@@ -33,7 +33,12 @@ export type ProtocolErrorCode =
   | "ERR_SCGI_HOP_BY_HOP_HEADER"
   | "ERR_SCGI_NOT_ISO_8859_1"
   | "ERR_SCGI_NON_DOCUMENT_HEADERS"
-  | "ERR_SCGI_BAD_EVENT_IN_STATE";
+  | "ERR_SCGI_BAD_EVENT_IN_STATE"
+  | "ERR_SCGI_INVALID_STATUS"
+  | "ERR_SCGI_INVALID_HEADER_NAME"
+  | "ERR_SCGI_INVALID_HEADER_VALUE"
+  | "ERR_SCGI_STATUS_HEADER"
+  | "ERR_SCGI_DUPLICATE_RESPONSE_HEADER";
 
 /** The HTTP statuses a {@link RemoteProtocolError} suggests answering with. */
 export type SuggestedHTTPStatus = 400 | 413 | 431;
@@ -271,6 +276,54 @@ export class NotISO88591Error extends LocalProtocolError {
    */
   constructor(what: string, text: string) {
     super("ERR_SCGI_NOT_ISO_8859_1", `Response ${what} ${quote(text)} is not encodable in ISO-8859-1`);
+  }
+}
+
+/** The status is not three digits, optionally followed by a space and a reason phrase. */
+export class InvalidStatusError extends LocalProtocolError {
+  /** @param status - The status as given. */
+  constructor(status: string) {
+    super(
+      "ERR_SCGI_INVALID_STATUS",
+      `Response status ${quote(status)} is not three digits, optionally followed by a space and a reason phrase`,
+    );
+  }
+}
+
+/** A header name is not an RFC 9110 token (it is empty, or has a space, a colon, a control character...). */
+export class InvalidHeaderNameError extends LocalProtocolError {
+  /** @param name - The name as given. */
+  constructor(name: string) {
+    super("ERR_SCGI_INVALID_HEADER_NAME", `Response header name ${quote(name)} is not an HTTP token`);
+  }
+}
+
+/**
+ * A header value holds a control character: CR, LF, NUL or another (a tab is allowed).
+ * Refusing these makes response splitting through this library impossible.
+ */
+export class InvalidHeaderValueError extends LocalProtocolError {
+  /**
+   * @param name - The header's name.
+   * @param value - The value as given.
+   */
+  constructor(name: string, value: string) {
+    super("ERR_SCGI_INVALID_HEADER_VALUE", `Response ${name} value ${quote(value)} holds a control character`);
+  }
+}
+
+/** The headers include `Status`, which the status argument of `ResponseHeaders` provides. */
+export class StatusHeaderError extends LocalProtocolError {
+  constructor() {
+    super("ERR_SCGI_STATUS_HEADER", "Give the status as the first argument of ResponseHeaders, not as a Status header");
+  }
+}
+
+/** The headers include `Content-Type` or `Location` twice; a response has one of each at most. */
+export class DuplicateResponseHeaderError extends LocalProtocolError {
+  /** @param name - `Content-Type` or `Location`. */
+  constructor(name: string) {
+    super("ERR_SCGI_DUPLICATE_RESPONSE_HEADER", `Response header ${name} appears more than once`);
   }
 }
 

@@ -9,8 +9,13 @@
  * @module
  */
 
-import { isLatin1 } from "./bytes.js";
-import { HopByHopHeaderError, NonDocumentHeadersError, NotISO88591Error } from "./errors.js";
+import {
+  DuplicateResponseHeaderError,
+  HopByHopHeaderError,
+  NonDocumentHeadersError,
+  StatusHeaderError,
+} from "./errors.js";
+import { checkField, checkStatus, HOP_BY_HOP_HEADERS } from "./header-rules.js";
 
 /** Returns `data` if it is a `Uint8Array`; a JavaScript caller may pass anything. */
 function checkBytes(data: Uint8Array, eventName: string): Uint8Array {
@@ -81,18 +86,6 @@ export class RequestEnd {
   readonly type = "RequestEnd" as const;
 }
 
-/** Header names, lower-cased, that only make sense for one HTTP hop and that an SCGI application must not send. */
-const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
-]);
-
 /**
  * The status and headers of the response: the first event to send.
  *
@@ -120,10 +113,10 @@ export class ResponseHeaders {
   /** The status code and reason phrase, such as `"200 OK"`, or `null` for a response without a document. */
   readonly status: string | null;
 
-  /** The value of the first `Content-Type` header, or `null` if there is none. */
+  /** The value of the `Content-Type` header, or `null` if there is none. */
   readonly contentType: string | null;
 
-  /** The value of the first `Location` header, or `null` if there is none. */
+  /** The value of the `Location` header, or `null` if there is none. */
   readonly location: string | null;
 
   /** Every header other than `Content-Type` and `Location`, as `[name, value]` pairs in order. */
@@ -133,65 +126,55 @@ export class ResponseHeaders {
    * @param status - The status code and reason phrase, such as `"200 OK"`; or `null` for a
    *   local redirect or a client redirect without document.
    * @param headers - The headers as `[name, value]` pairs: an array, a `Map` or a web `Headers`.
+   * @throws {@link InvalidStatusError} if the status is not three digits, optionally
+   *   followed by a space and a reason phrase.
+   * @throws {@link InvalidHeaderNameError} if a name is not an HTTP token.
+   * @throws {@link InvalidHeaderValueError} if a value holds CR, LF, NUL or another control
+   *   character (a tab is allowed).
+   * @throws {@link NotISO88591Error} if the status or a header name or value has a
+   *   character above U+00FF.
    * @throws {@link HopByHopHeaderError} if a header is hop-by-hop (`Connection`,
    *   `Keep-Alive`, `Proxy-Authenticate`, `Proxy-Authorization`, `TE`, `Trailers`,
    *   `Transfer-Encoding`, `Upgrade`).
-   * @throws {@link NotISO88591Error} if the status or a header name or value has a
-   *   character above U+00FF.
+   * @throws {@link StatusHeaderError} if a header is named `Status`.
+   * @throws {@link DuplicateResponseHeaderError} if `Content-Type` or `Location` appears twice.
    * @throws {@link NonDocumentHeadersError} if `status` is `null` and the headers are not
    *   exactly one `Location`.
    * @throws `TypeError` if the status, a name or a value is not a string.
    */
   constructor(status: string | null, headers: Iterable<readonly [string, string]>) {
-    if (status !== null && typeof status !== "string") {
-      throw new TypeError(`ResponseHeaders status must be a string or null, not ${typeof status}`);
-    }
+    if (status !== null) checkStatus(status);
     let contentType: string | null = null;
     let location: string | null = null;
     const otherHeaders: (readonly [string, string])[] = [];
     for (const [name, value] of headers) {
-      if (typeof name !== "string" || typeof value !== "string") {
-        throw new TypeError("ResponseHeaders header names and values must be strings");
-      }
+      checkField(name, value);
+      // A token is ASCII, so lower-casing it is exact.
       const lowerName = name.toLowerCase();
       if (lowerName === "content-type") {
-        contentType ??= value;
+        if (contentType !== null) throw new DuplicateResponseHeaderError("Content-Type");
+        contentType = value;
       } else if (lowerName === "location") {
-        location ??= value;
+        if (location !== null) throw new DuplicateResponseHeaderError("Location");
+        location = value;
+      } else if (lowerName === "status") {
+        throw new StatusHeaderError();
+      } else if (HOP_BY_HOP_HEADERS.has(lowerName)) {
+        throw new HopByHopHeaderError(name);
       } else {
-        if (HOP_BY_HOP_HEADERS.has(lowerName)) throw new HopByHopHeaderError(name);
         otherHeaders.push([name, value]);
+      }
+    }
+    if (status === null) {
+      if (location === null) throw new NonDocumentHeadersError("must have a Location header");
+      if (contentType !== null || otherHeaders.length > 0) {
+        throw new NonDocumentHeadersError("must have no header but Location");
       }
     }
     this.status = status;
     this.contentType = contentType;
     this.location = location;
     this.otherHeaders = otherHeaders;
-    this.#checkEncodable();
-    if (status === null) this.#checkNonDocument();
-  }
-
-  /** Throws unless every string this response will put on the wire fits in ISO-8859-1. */
-  #checkEncodable(): void {
-    for (const [name, value] of this.otherHeaders) {
-      if (!isLatin1(name)) throw new NotISO88591Error("header name", name);
-      if (!isLatin1(value)) throw new NotISO88591Error(`${name} value`, value);
-    }
-    if (this.contentType !== null && !isLatin1(this.contentType)) {
-      throw new NotISO88591Error("Content-Type value", this.contentType);
-    }
-    if (this.location !== null && !isLatin1(this.location)) {
-      throw new NotISO88591Error("Location value", this.location);
-    }
-    if (this.status !== null && !isLatin1(this.status)) throw new NotISO88591Error("status", this.status);
-  }
-
-  /** Throws unless a response without a document carries a `Location` and nothing else. */
-  #checkNonDocument(): void {
-    if (this.location === null) throw new NonDocumentHeadersError("must have a Location header");
-    if (this.contentType !== null || this.otherHeaders.length > 0) {
-      throw new NonDocumentHeadersError("must have no header but Location");
-    }
   }
 }
 

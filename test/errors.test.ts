@@ -30,6 +30,11 @@ const LEAVES: sioscgi.ProtocolError[] = [
   new sioscgi.NotISO88591Error("status", "Ω"),
   new sioscgi.NonDocumentHeadersError("must have a Location header"),
   new sioscgi.BadEventInStateError("ResponseEnd", sioscgi.TXState.HEADERS),
+  new sioscgi.InvalidStatusError("OK"),
+  new sioscgi.InvalidHeaderNameError("X Y"),
+  new sioscgi.InvalidHeaderValueError("X", "a\r\nb"),
+  new sioscgi.StatusHeaderError(),
+  new sioscgi.DuplicateResponseHeaderError("Location"),
 ];
 
 const exportedErrorClasses = Object.entries(sioscgi).filter(

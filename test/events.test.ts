@@ -5,7 +5,11 @@
 
 import { describe, expect, it } from "vitest";
 import {
+  DuplicateResponseHeaderError,
   HopByHopHeaderError,
+  InvalidHeaderNameError,
+  InvalidHeaderValueError,
+  InvalidStatusError,
   NonDocumentHeadersError,
   NotISO88591Error,
   RequestBody,
@@ -15,6 +19,7 @@ import {
   ResponseBody,
   ResponseEnd,
   ResponseHeaders,
+  StatusHeaderError,
 } from "../src/index.js";
 
 describe("discriminants", () => {
@@ -73,17 +78,36 @@ describe("ResponseHeaders", () => {
     expect([headers.contentType, headers.location, headers.otherHeaders]).toEqual([null, null, []]);
   });
 
-  it("keeps the first Content-Type and Location when repeated, as sioscgi 3.0.1 does", () => {
-    const headers = new ResponseHeaders("200 OK", [
-      ["Content-Type", "a/b"],
-      ["Content-Type", "c/d"],
-    ]);
-    expect(headers.contentType).toBe("a/b");
+  it.each([
+    [
+      "Content-Type",
+      [
+        ["Content-Type", "a/b"],
+        ["content-type", "c/d"],
+      ],
+    ],
+    [
+      "Location",
+      [
+        ["Location", "/a"],
+        ["LOCATION", "/b"],
+      ],
+    ],
+  ] as const)("rejects a second %s (sioscgi 3.0.1 silently dropped it)", (name, headers) => {
+    expect(() => new ResponseHeaders("200 OK", headers)).toThrow(DuplicateResponseHeaderError);
+    expect(() => new ResponseHeaders("200 OK", headers)).toThrow(`Response header ${name} appears more than once`);
+  });
+
+  it.each(["Status", "status", "STATUS"])("rejects a %s header: the status has its own argument", (name) => {
+    expect(() => new ResponseHeaders("200 OK", [[name, "404 Not Found"]])).toThrow(StatusHeaderError);
   });
 
   it.each([
     ["non-Latin-1 status", "200 ΟΚ", [], NotISO88591Error],
     ["non-Latin-1 header name", "200 OK", [["X-Ω", "1"]], NotISO88591Error],
+    ["header name with CRLF", "200 OK", [["X\r\nSet-Cookie", "a=1"]], InvalidHeaderNameError],
+    ["value with CRLF", "200 OK", [["X", "1\r\nSet-Cookie: a=1"]], InvalidHeaderValueError],
+    ["status with CRLF", "200 OK\r\nSet-Cookie: a=1", [], InvalidStatusError],
     ["emoji value (a surrogate pair)", "200 OK", [["X", "😀"]], NotISO88591Error],
     ["lower-case hop-by-hop name", "200 OK", [["transfer-encoding", "chunked"]], HopByHopHeaderError],
     ["local redirect without Location", null, [], NonDocumentHeadersError],

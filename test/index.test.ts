@@ -38,6 +38,11 @@ it("exports the documented runtime names and no others", () => {
       "NotISO88591Error",
       "NonDocumentHeadersError",
       "BadEventInStateError",
+      "InvalidStatusError",
+      "InvalidHeaderNameError",
+      "InvalidHeaderValueError",
+      "StatusHeaderError",
+      "DuplicateResponseHeaderError",
     ].sort(),
   );
 });

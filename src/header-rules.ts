@@ -1,0 +1,71 @@
+/**
+ * What a response's status line and header fields may contain.
+ *
+ * Strategy: every string the application hands over is checked before any byte is
+ * written, against the HTTP grammar (RFC 9110 and 9112) rather than a deny-list of
+ * dangerous characters, so that no status, name or value can end a line early, smuggle a
+ * header or split a response, and a web server never receives a field it would reject.
+ *
+ * @module
+ * @internal
+ */
+
+import { isLatin1 } from "./bytes.js";
+import { InvalidHeaderNameError, InvalidHeaderValueError, InvalidStatusError, NotISO88591Error } from "./errors.js";
+
+/**
+ * Header names, lower-cased, that concern one HTTP hop only: the web server manages them
+ * on its connection to the client, and an SCGI application must not send them.
+ */
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** An RFC 9110 token: the only characters a header name may have. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A status line's content after `Status: `: a three-digit code, then optionally a space
+ * and a reason phrase of tabs, spaces, visible ASCII and obs-text (RFC 9112).
+ */
+const STATUS = /^[0-9]{3}(?: [\t\x20-\x7e\x80-\xff]*)?$/;
+
+/** Control characters, which a field value must not hold; a tab is allowed (RFC 9110). */
+const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/**
+ * Checks a status such as `"200 OK"`.
+ *
+ * @throws `TypeError` if it is not a string.
+ * @throws {@link NotISO88591Error} or {@link InvalidStatusError}.
+ */
+export function checkStatus(status: string): void {
+  if (typeof status !== "string") {
+    throw new TypeError(`ResponseHeaders status must be a string or null, not ${typeof status}`);
+  }
+  if (!isLatin1(status)) throw new NotISO88591Error("status", status);
+  if (!STATUS.test(status)) throw new InvalidStatusError(status);
+}
+
+/**
+ * Checks one header field's name and value.
+ *
+ * @throws `TypeError` if either is not a string.
+ * @throws {@link NotISO88591Error}, {@link InvalidHeaderNameError} or {@link InvalidHeaderValueError}.
+ */
+export function checkField(name: string, value: string): void {
+  if (typeof name !== "string" || typeof value !== "string") {
+    throw new TypeError("ResponseHeaders header names and values must be strings");
+  }
+  if (!isLatin1(name)) throw new NotISO88591Error("header name", name);
+  if (!TOKEN.test(name)) throw new InvalidHeaderNameError(name);
+  if (!isLatin1(value)) throw new NotISO88591Error(`${name} value`, value);
+  if (CONTROL_CHARACTER.test(value)) throw new InvalidHeaderValueError(name, value);
+}

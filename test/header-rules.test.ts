@@ -1,0 +1,75 @@
+/**
+ * The grammar every response status, header name and header value must follow, so that
+ * nothing an application passes can split a response or smuggle a header.
+ */
+
+import { describe, expect, it } from "vitest";
+import { checkField, checkStatus } from "../src/header-rules.js";
+import { InvalidHeaderNameError, InvalidHeaderValueError, InvalidStatusError, NotISO88591Error } from "../src/index.js";
+
+describe("checkStatus", () => {
+  it.each(["200 OK", "404 Not Found", "200", "200 ", "599 Custom\treason", "200 Oké", "999 x"])(
+    "accepts %j",
+    (status) => {
+      expect(() => checkStatus(status)).not.toThrow();
+    },
+  );
+
+  it.each([
+    ["", InvalidStatusError],
+    ["OK", InvalidStatusError],
+    ["20 OK", InvalidStatusError],
+    ["2000 OK", InvalidStatusError],
+    ["200OK", InvalidStatusError],
+    [" 200 OK", InvalidStatusError],
+    ["200\tOK", InvalidStatusError],
+    ["200 OK\r\nSet-Cookie: a=1", InvalidStatusError],
+    ["200 OK\n", InvalidStatusError],
+    ["200 OK\r", InvalidStatusError],
+    ["200 O\u0000K", InvalidStatusError],
+    ["200 O\u007fK", InvalidStatusError],
+    ["٢٠٠ OK", NotISO88591Error],
+    ["200 ΟΚ", NotISO88591Error],
+  ] as const)("rejects %j", (status, errorClass) => {
+    expect(() => checkStatus(status)).toThrow(errorClass);
+  });
+});
+
+describe("checkField", () => {
+  it.each([
+    ["Content-Type", "text/html; charset=utf-8"],
+    ["X-Weird!#$%&'*+.^_`|~", "v"],
+    ["X-Empty", ""],
+    ["X-Tab", "a\tb"],
+    ["X-Obs-Text", "caf\u00e9 \u00ff"],
+    ["Set-Cookie", 'a="b c"; Path=/'],
+  ])("accepts %s: %j", (name, value) => {
+    expect(() => checkField(name, value)).not.toThrow();
+  });
+
+  it.each([
+    ["empty name", "", "v", InvalidHeaderNameError],
+    ["name with a space", "X Y", "v", InvalidHeaderNameError],
+    ["name with a colon", "X:", "v", InvalidHeaderNameError],
+    ["name with CR LF", "X\r\nY", "v", InvalidHeaderNameError],
+    ["name with NUL", "X\u0000", "v", InvalidHeaderNameError],
+    ["name with a quote", 'X"', "v", InvalidHeaderNameError],
+    ["name with Latin-1 letters", "X-é", "v", InvalidHeaderNameError],
+    ["name beyond Latin-1", "X-Ω", "v", NotISO88591Error],
+    ["value with CR LF", "X", "a\r\nSet-Cookie: b", InvalidHeaderValueError],
+    ["value with a lone LF", "X", "a\nb", InvalidHeaderValueError],
+    ["value with a lone CR", "X", "a\rb", InvalidHeaderValueError],
+    ["value with NUL", "X", "a\u0000b", InvalidHeaderValueError],
+    ["value with another control character", "X", "a\u0001b", InvalidHeaderValueError],
+    ["value with DEL", "X", "a\u007fb", InvalidHeaderValueError],
+    ["value beyond Latin-1", "X", "€", NotISO88591Error],
+  ] as const)("rejects a %s", (_name, name, value, errorClass) => {
+    expect(() => checkField(name, value)).toThrow(errorClass);
+  });
+
+  it("names the header and quotes the value, escaped, in the message", () => {
+    expect(() => checkField("X-Thing", "a\r\nb")).toThrow(
+      'Response X-Thing value "a\\x0d\\x0ab" holds a control character',
+    );
+  });
+});
