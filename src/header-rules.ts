@@ -38,6 +38,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const STATUS = /^[0-9]{3}(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 
 /** Control characters, which a field value must not hold; a tab is allowed (RFC 9110). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose.
 const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**

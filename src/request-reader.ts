@@ -292,6 +292,15 @@ export class SCGIReader {
     return this.#error;
   }
 
+  /**
+   * How many bytes the reader holds: the buffer for the environment, allocated at its
+   * declared size once the length prefix is complete and released when it is parsed;
+   * otherwise 0. Never more than `rxBufferLimit`, since the body is never buffered.
+   */
+  get bufferedBytes(): number {
+    return this.#environment?.length ?? 0;
+  }
+
   /** Whether `receiveData` has been told of EOF (given an empty chunk). */
   get eof(): boolean {
     return this.#eof;

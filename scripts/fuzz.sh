@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the receive half with Jazzer.js (libFuzzer inside Node).
+#
+#   npm run fuzz                                   # 2,000,000 executions or 10 minutes
+#   FUZZ_RUNS=10000000 FUZZ_SECONDS=3600 npm run fuzz
+#
+# Seeds come from fuzz/seeds; inputs the fuzzer finds interesting accumulate in .fuzz/corpus;
+# a finding is written to .fuzz/ as crash-* and makes this script fail. Turn a finding into
+# a regression test in test/request-reader.test.ts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${FUZZ_RUNS:-2000000}
+seconds=${FUZZ_SECONDS:-600}
+addon=node_modules/@jazzer.js/fuzzer/prebuilds/fuzzer-linux-x64.node
+mkdir -p .fuzz/corpus
+
+npx tsup --silent
+
+# Jazzer.js's prebuilt addon needs glibc 2.38. On older systems (Debian 12), patch it once to
+# take those few symbols from a small shim instead (see scripts/jazzer-compat/).
+preload=
+if [ ! -f "$addon.orig" ] && ! node -e "process.dlopen({exports:{}}, '$PWD/$addon')" 2>/dev/null; then
+  cp "$addon" "$addon.orig"
+  node scripts/jazzer-compat/patch-addon.mjs "$addon"
+fi
+if [ -f "$addon.orig" ]; then
+  cc -shared -fPIC -O2 -o .fuzz/libjazzer-compat.so scripts/jazzer-compat/shim.c
+  preload=$PWD/.fuzz/libjazzer-compat.so
+fi
+
+LD_PRELOAD=$preload npx jazzer fuzz/request-reader.fuzz.cjs .fuzz/corpus fuzz/seeds \
+  --sync --includes dist/ -- \
+  -runs="$runs" -max_total_time="$seconds" -artifact_prefix=.fuzz/ -print_final_stats=1
