@@ -107,17 +107,20 @@ type ReaderInput = "length" | "environment" | "body" | "data after body" | "eof"
 /**
  * The receive state machine: state, then input, to next state. A missing entry is the
  * peer's error: EOF anywhere but DONE is premature, and data after the body is extra.
+ * The README's diagram is rendered from this table, and a test keeps the two equal.
+ *
+ * @internal
  */
-const TRANSITIONS: Readonly<Record<ReadingState, Partial<Record<ReaderInput, ReadingState>>>> = {
+export const RX_TRANSITIONS: Readonly<Record<ReadingState, Partial<Record<ReaderInput, ReadingState>>>> = {
   [RXState.HEADER_LENGTH]: { length: RXState.HEADERS },
   [RXState.HEADERS]: { environment: RXState.BODY },
   [RXState.BODY]: { body: RXState.DONE },
   [RXState.DONE]: { eof: RXState.DONE },
 };
 
-/** {@link TRANSITIONS} for a reader that discards data after the body (`extraData: "ignore"`). */
-const TRANSITIONS_IGNORING_EXTRA_DATA: typeof TRANSITIONS = {
-  ...TRANSITIONS,
+/** {@link RX_TRANSITIONS} for a reader that discards data after the body (`extraData: "ignore"`). */
+const RX_TRANSITIONS_IGNORING_EXTRA_DATA: typeof RX_TRANSITIONS = {
+  ...RX_TRANSITIONS,
   [RXState.DONE]: { eof: RXState.DONE, "data after body": RXState.DONE },
 };
 
@@ -223,7 +226,7 @@ export class SCGIReader {
   readonly #rxBufferLimit: number;
 
   /** The transition table, which depends on the `extraData` option. */
-  readonly #transitions: typeof TRANSITIONS;
+  readonly #transitions: typeof RX_TRANSITIONS;
 
   /** Whether repeated `HTTP_*` variables are merged (option `duplicateHeaders: "merge"`). */
   readonly #mergeHTTPHeaders: boolean;
@@ -275,7 +278,7 @@ export class SCGIReader {
       throw new RangeError(`duplicateHeaders must be "merge" or "error", not ${String(duplicateHeaders)}`);
     }
     this.#rxBufferLimit = rxBufferLimit;
-    this.#transitions = extraData === "ignore" ? TRANSITIONS_IGNORING_EXTRA_DATA : TRANSITIONS;
+    this.#transitions = extraData === "ignore" ? RX_TRANSITIONS_IGNORING_EXTRA_DATA : RX_TRANSITIONS;
     this.#mergeHTTPHeaders = duplicateHeaders === "merge";
   }
 
@@ -368,7 +371,7 @@ export class SCGIReader {
   }
 
   /**
-   * Moves along {@link TRANSITIONS}; an input the current state has no entry for is the
+   * Moves along {@link RX_TRANSITIONS}; an input the current state has no entry for is the
    * peer's error: EOF before the request is complete, or data after it.
    *
    * @param extraBytes - For `"data after body"`, how many bytes came.

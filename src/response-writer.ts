@@ -1,7 +1,7 @@
 /**
  * The transmit half: response events in, response bytes out.
  *
- * Strategy: the state machine is data. {@link TRANSITIONS} maps each state and kind of
+ * Strategy: the state machine is data. {@link TX_TRANSITIONS} maps each state and kind of
  * event to the next state; a missing entry is the error, so there is no if-chain to get
  * wrong. `ResponseHeaders` validated itself when it was built, so encoding here only
  * decides the header order SCGI (like CGI) expects and writes ISO-8859-1 bytes.
@@ -20,8 +20,15 @@ import { TXState } from "./states.js";
  */
 type SendKind = "ResponseHeaders" | "ResponseHeaders without document" | "ResponseBody" | "ResponseEnd";
 
-/** The transmit state machine: state, then kind of event sent, to next state. */
-const TRANSITIONS: Readonly<Record<Exclude<TXState, typeof TXState.ERROR>, Partial<Record<SendKind, TXState>>>> = {
+/**
+ * The transmit state machine: state, then kind of event sent, to next state. The README's
+ * diagram is rendered from this table, and a test keeps the two equal.
+ *
+ * @internal
+ */
+export const TX_TRANSITIONS: Readonly<
+  Record<Exclude<TXState, typeof TXState.ERROR>, Partial<Record<SendKind, TXState>>>
+> = {
   [TXState.HEADERS]: {
     ResponseHeaders: TXState.BODY,
     "ResponseHeaders without document": TXState.NO_BODY,
@@ -139,7 +146,7 @@ export class SCGIWriter {
   send(event: ResponseEvent): Uint8Array | null {
     if (this.#error !== null) throw this.#error;
     const kind = sendKind(event);
-    const next = kind === null ? undefined : TRANSITIONS[this.#state][kind];
+    const next = kind === null ? undefined : TX_TRANSITIONS[this.#state][kind];
     if (next === undefined) {
       this.#error = new BadEventInStateError(describeValue(event), this.#state);
       throw this.#error;

@@ -6,36 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { quote, quoteBytes } from "../src/errors.js";
 import * as sioscgi from "../src/index.js";
+import { LEAVES } from "./support/errors.js";
 import { latin1 } from "./support/scgi.js";
 
 const { LocalProtocolError, ProtocolError, RemoteProtocolError } = sioscgi;
-
-/** One instance of every leaf class the package exports, built with sample arguments. */
-const LEAVES: sioscgi.ProtocolError[] = [
-  new sioscgi.BadNetstringLengthError("a problem"),
-  new sioscgi.EnvironmentTooLongError(70000, 65536),
-  new sioscgi.BadNetstringTerminatorError(0x40),
-  new sioscgi.EnvironmentNotNulTerminatedError(0x41),
-  new sioscgi.OddStringCountError("NAME"),
-  new sioscgi.EmptyVariableNameError(),
-  new sioscgi.DuplicateVariableError("HTTP_COOKIE"),
-  new sioscgi.MissingSCGIVariableError(),
-  new sioscgi.BadSCGIVersionError(latin1("2")),
-  new sioscgi.MissingContentLengthError(),
-  new sioscgi.BadContentLengthError(latin1("-1")),
-  new sioscgi.PrematureEOFError(sioscgi.RXState.BODY),
-  new sioscgi.ExtraDataError(3),
-  new sioscgi.DataAfterEOFError(1),
-  new sioscgi.HopByHopHeaderError("Connection"),
-  new sioscgi.NotISO88591Error("status", "Ω"),
-  new sioscgi.NonDocumentHeadersError("must have a Location header"),
-  new sioscgi.BadEventInStateError("ResponseEnd", sioscgi.TXState.HEADERS),
-  new sioscgi.InvalidStatusError("OK"),
-  new sioscgi.InvalidHeaderNameError("X Y"),
-  new sioscgi.InvalidHeaderValueError("X", "a\r\nb"),
-  new sioscgi.StatusHeaderError(),
-  new sioscgi.DuplicateResponseHeaderError("Location"),
-];
 
 const exportedErrorClasses = Object.entries(sioscgi).filter(
   ([, value]) => typeof value === "function" && value.prototype instanceof ProtocolError,

@@ -1,0 +1,50 @@
+/**
+ * The README against the code: its state diagrams are rendered from the transition tables,
+ * and its error table lists every leaf class with its code and suggested status.
+ */
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { RemoteProtocolError } from "../src/index.js";
+import { RX_TRANSITIONS } from "../src/request-reader.js";
+import { TX_TRANSITIONS } from "../src/response-writer.js";
+import { LEAVES } from "./support/errors.js";
+
+const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+/** A Mermaid state diagram of a transition table: one arrow per entry. */
+function diagram(transitions: Readonly<Record<string, Partial<Record<string, string>>>>, start: string): string {
+  const arrows = Object.entries(transitions).flatMap(([state, row]) =>
+    Object.entries(row).map(([input, next]) => `  ${state} --> ${next}: ${input}`),
+  );
+  return ["```mermaid", "stateDiagram-v2", `  [*] --> ${start}`, ...arrows, "```"].join("\n");
+}
+
+describe("README", () => {
+  it("draws the receive state machine from RX_TRANSITIONS", () => {
+    expect(README).toContain(diagram(RX_TRANSITIONS, "HEADER_LENGTH"));
+  });
+
+  it("draws the transmit state machine from TX_TRANSITIONS", () => {
+    expect(README).toContain(diagram(TX_TRANSITIONS, "HEADERS"));
+  });
+
+  /** The cells of each README table row, trimmed: `| a | b |` gives `["a", "b"]`. */
+  const rows = README.split("\n")
+    .filter((line) => line.startsWith("|"))
+    .map((line) =>
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+
+  it.each(LEAVES.map((error) => [error.name, error] as const))("lists %s with its code and status", (name, error) => {
+    const row = rows.find((cells) => cells[0] === `\`${name}\``);
+    expect(row, `no README row for ${name}`).toBeDefined();
+    const [, family, code, status] = row as string[];
+    expect(code).toBe(`\`${error.code}\``);
+    expect(family).toBe(error instanceof RemoteProtocolError ? "remote" : "local");
+    expect(status).toContain(error instanceof RemoteProtocolError ? String(error.httpStatus) : "");
+  });
+});
