@@ -6,29 +6,34 @@
 //
 // Each connection carries one request: read it through an SCGIConnection, answer, close.
 import net from "node:net";
-import { RemoteProtocolError, ResponseBody, ResponseEnd, ResponseHeaders, SCGIConnection } from "sioscgi";
+import { RemoteProtocolError, ResponseBody, ResponseEnd, ResponseHeaders, SCGIConnection, SCGIWriter } from "sioscgi";
 
 const host = process.env.HOST ?? "127.0.0.1";
 const port = Number(process.env.PORT ?? 4000);
 const utf8 = new TextDecoder();
 const latin1 = (bytes) => String.fromCharCode(...(bytes ?? []));
+const REASONS = { 400: "Bad Request", 413: "Content Too Large", 431: "Request Header Fields Too Large" };
 
 /** Serves one SCGI connection: echoes what the request looked like. */
 function serve(socket) {
   const conn = new SCGIConnection();
   let environment = null;
+  let responded = false;
   const bodyChunks = [];
 
-  const respond = (status, text) => {
+  // Writes a whole plain-text response through `writer`: the connection's own, or, once the
+  // connection is poisoned by a malformed request, a fresh SCGIWriter.
+  const respond = (writer, status, text) => {
     const body = new TextEncoder().encode(text);
     const headers = [
       ["Content-Type", "text/plain; charset=utf-8"],
       ["Content-Length", String(body.length)],
     ];
-    socket.write(conn.send(new ResponseHeaders(status, headers)));
-    socket.write(conn.send(new ResponseBody(body)));
-    conn.send(new ResponseEnd()); // returns null: the response is complete
+    socket.write(writer.send(new ResponseHeaders(status, headers)));
+    socket.write(writer.send(new ResponseBody(body)));
+    writer.send(new ResponseEnd()); // returns null: the response is complete
     socket.end();
+    responded = true;
   };
 
   const drain = () => {
@@ -45,6 +50,7 @@ function serve(socket) {
           case "RequestEnd": {
             const body = Buffer.concat(bodyChunks);
             respond(
+              conn,
               "200 OK",
               [
                 `Hello from sioscgi on Node ${process.version}`,
@@ -61,10 +67,12 @@ function serve(socket) {
         }
       }
     } catch (error) {
-      // The peer broke the protocol: nothing useful can be sent back over this connection.
-      const kind = error instanceof RemoteProtocolError ? `bad request (would answer ${error.httpStatus})` : "error";
-      console.error(`${kind}: ${error.message}`);
-      socket.destroy();
+      if (!(error instanceof RemoteProtocolError)) throw error;
+      // The peer broke the protocol. If no response has started, answer with the status the
+      // error suggests (400, or 413/431 for a limit); then close.
+      console.error(`bad request: ${error.code}: ${error.message}`);
+      if (responded) socket.destroy();
+      else respond(new SCGIWriter(), `${error.httpStatus} ${REASONS[error.httpStatus]}`, `${error.message}\n`);
     }
   };
 

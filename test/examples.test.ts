@@ -61,8 +61,10 @@ it("answers a POST with its method, URI and body", async () => {
   expect(response).toContain("POST /echo?x=1\nbody: 5 bytes: hello\n");
 });
 
-it("closes the connection without an answer on a malformed request, and keeps serving", async () => {
-  expect(await exchange(new TextEncoder().encode("not scgi"))).toBe("");
+it("answers a malformed request with the status its error suggests, and keeps serving", async () => {
+  const refused = await exchange(new TextEncoder().encode("not scgi"));
+  expect(refused).toMatch(/^Content-Type: text\/plain; charset=utf-8\r\nStatus: 400 Bad Request\r\n/);
+  expect(refused).toContain('Invalid netstring length: "n" where a digit or ":" belongs');
   const response = await exchange(
     scgiRequest([
       ["CONTENT_LENGTH", "0"],
