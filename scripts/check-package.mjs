@@ -23,6 +23,9 @@ if (types.join() !== "RequestHeaders,RequestEnd") throw new Error("unexpected ev
 const wire = conn.send(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]]));
 conn.send(new ResponseEnd());
 if (conn.txState !== TXState.DONE) throw new Error("unexpected state " + conn.txState);
+if (typeof createServer !== "function" || typeof toRequest !== "function") throw new Error("missing entry points");
+// The entry points share one core: an event from sioscgi/fetch is an instance of sioscgi's class.
+if (!(toResponseHeaders(new Response("x")) instanceof ResponseHeaders)) throw new Error("two copies of the core");
 process.stdout.write(String.fromCharCode(...wire));
 `;
 
@@ -35,11 +38,23 @@ try {
   run("npm", ["install", "--silent", "--no-audit", "--no-fund", tarball], scratch);
   writeFileSync(
     join(scratch, "esm.mjs"),
-    body('import { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } from "sioscgi";'),
+    body(
+      [
+        'import { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } from "sioscgi";',
+        'import { toRequest, toResponseHeaders } from "sioscgi/fetch";',
+        'import { createServer } from "sioscgi/node";',
+      ].join("\n"),
+    ),
   );
   writeFileSync(
     join(scratch, "cjs.cjs"),
-    body('const { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } = require("sioscgi");'),
+    body(
+      [
+        'const { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } = require("sioscgi");',
+        'const { toRequest, toResponseHeaders } = require("sioscgi/fetch");',
+        'const { createServer } = require("sioscgi/node");',
+      ].join("\n"),
+    ),
   );
   const expected = "Content-Type: text/plain\r\nStatus: 200 OK\r\n\r\n";
   for (const file of ["esm.mjs", "cjs.cjs"]) {

@@ -1,0 +1,266 @@
+/**
+ * `sioscgi/fetch`: the web-standard `Request` and `Response` on top of the core.
+ *
+ * Strategy: two pure translations with no I/O, so they run wherever `Request`,
+ * `Response`, `Headers` and `ReadableStream` exist (Node 18+, Deno, Bun, browsers).
+ * {@link toRequest} reads the CGI variables of a {@link RequestHeaders} the way a web
+ * server wrote them; {@link responseEvents} turns a `Response` into the events `send`
+ * takes. Anything a peer sent that a `Request` cannot hold (an invalid header value, a
+ * malformed host) is dropped or replaced, never thrown: a hostile request must not be able
+ * to crash the application before it sees it.
+ *
+ * @module
+ */
+
+import { decodeLatin1 } from "./bytes.js";
+import { type RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
+import { HOP_BY_HOP_HEADERS } from "./header-rules.js";
+
+/** Options of {@link toRequest}. */
+export interface ToRequestOptions {
+  /** Becomes `request.signal`: abort it when the client goes away. */
+  readonly signal?: AbortSignal;
+}
+
+/** Methods whose requests carry no body: a `Request` refuses one for them. */
+const BODILESS_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
+
+/** The variables that are HTTP headers but that the CGI variables without `HTTP_` state better. */
+const SHADOWED_HEADERS: ReadonlySet<string> = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE"]);
+
+/** The standard reason phrases (RFC 9110 and common extensions), for a `Response` without `statusText`. */
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  102: "Processing",
+  103: "Early Hints",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  207: "Multi-Status",
+  208: "Already Reported",
+  226: "IM Used",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  305: "Use Proxy",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  418: "I'm a Teapot",
+  421: "Misdirected Request",
+  422: "Unprocessable Content",
+  423: "Locked",
+  424: "Failed Dependency",
+  425: "Too Early",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+  506: "Variant Also Negotiates",
+  507: "Insufficient Storage",
+  508: "Loop Detected",
+  510: "Not Extended",
+  511: "Network Authentication Required",
+};
+
+/** A variable's value as text (ISO-8859-1, as HTTP fields are), or `""` when it is absent. */
+function variable(headers: RequestHeaders, name: string): string {
+  const value = headers.environment.get(name);
+  return value === undefined ? "" : decodeLatin1(value);
+}
+
+/** Parses `scheme://host` + `path`, or returns `null` if that is not a valid URL. */
+function tryURL(scheme: string, host: string, path: string): URL | null {
+  if (host === "") return null;
+  try {
+    return new URL(`${scheme}://${host}${path}`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The request's URL, from `REQUEST_SCHEME` (or `HTTPS=on`), `HTTP_HOST` (else
+ * `SERVER_NAME` and `SERVER_PORT`) and `REQUEST_URI` (else `SCRIPT_NAME`, `PATH_INFO` and
+ * `QUERY_STRING`). A host that does not parse falls back to the next source, and finally
+ * to `localhost`.
+ */
+function requestURL(headers: RequestHeaders): URL {
+  const https =
+    variable(headers, "REQUEST_SCHEME").toLowerCase() === "https" || variable(headers, "HTTPS").toLowerCase() === "on";
+  const scheme = https ? "https" : "http";
+  const query = variable(headers, "QUERY_STRING");
+  let path =
+    variable(headers, "REQUEST_URI") ||
+    `${variable(headers, "SCRIPT_NAME")}${variable(headers, "PATH_INFO")}${query === "" ? "" : `?${query}`}`;
+  // A path that does not start with "/" could otherwise become part of the authority.
+  if (!path.startsWith("/")) path = `/${path}`;
+  const serverName = variable(headers, "SERVER_NAME");
+  const serverPort = variable(headers, "SERVER_PORT");
+  const defaultPort = https ? "443" : "80";
+  const serverHost = serverPort === "" || serverPort === defaultPort ? serverName : `${serverName}:${serverPort}`;
+  return (
+    tryURL(scheme, variable(headers, "HTTP_HOST"), path) ??
+    tryURL(scheme, serverHost, path) ??
+    (tryURL(scheme, "localhost", path) as URL)
+  );
+}
+
+/**
+ * The request's HTTP headers: every `HTTP_*` variable (`HTTP_X_FOO` becomes `x-foo`), plus
+ * `CONTENT_TYPE` and, when the request has a body, `CONTENT_LENGTH`. A value a `Headers`
+ * refuses is dropped.
+ */
+function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
+  const result = new Headers();
+  const add = (name: string, value: string): void => {
+    try {
+      result.append(name, value);
+    } catch {
+      // Not a valid header name or value: a peer's mistake must not stop the request.
+    }
+  };
+  for (const [name, value] of headers.environment) {
+    if (name.startsWith("HTTP_") && !SHADOWED_HEADERS.has(name)) {
+      add(name.slice(5).replaceAll("_", "-").toLowerCase(), decodeLatin1(value));
+    }
+  }
+  const contentType = variable(headers, "CONTENT_TYPE");
+  if (contentType !== "") add("content-type", contentType);
+  if (hasBody) add("content-length", variable(headers, "CONTENT_LENGTH"));
+  return result;
+}
+
+/**
+ * Builds a web `Request` from an SCGI request's headers and body.
+ *
+ * - method: `REQUEST_METHOD` (default `GET`);
+ * - URL: `REQUEST_SCHEME` or `HTTPS=on`, then `HTTP_HOST` or `SERVER_NAME`:`SERVER_PORT`,
+ *   then `REQUEST_URI` or `SCRIPT_NAME` + `PATH_INFO` + `?QUERY_STRING`;
+ * - headers: every `HTTP_*` variable (`HTTP_X_FOO` becomes `x-foo`), `CONTENT_TYPE`, and
+ *   `CONTENT_LENGTH` when there is a body; values are decoded as ISO-8859-1, and any value
+ *   a `Headers` refuses is dropped;
+ * - body: `body`, for methods other than GET and HEAD.
+ *
+ * A method `Request` refuses (CONNECT, TRACE, TRACK, or one that is not a token) gives a
+ * bodiless GET instead; `REQUEST_METHOD` in `headers.environment` still has the real one.
+ *
+ * Variables with no HTTP counterpart (`REMOTE_ADDR`, `SERVER_PROTOCOL`, ...) stay in
+ * `headers.environment`.
+ *
+ * @param headers - The request's `RequestHeaders` event.
+ * @param body - The body: a stream of its `RequestBody` data, or all of it, or `null`.
+ * @param options - See {@link ToRequestOptions}.
+ * @returns A `Request`; it never throws on what the peer sent.
+ *
+ * @example
+ * ```ts
+ * const request = toRequest(headersEvent, bodyBytes);
+ * const response = await app(request);
+ * ```
+ */
+export function toRequest(
+  headers: RequestHeaders,
+  body: ReadableStream<Uint8Array> | Uint8Array | null = null,
+  options: ToRequestOptions = {},
+): Request {
+  const method = variable(headers, "REQUEST_METHOD") || "GET";
+  const hasBody = body !== null && !BODILESS_METHODS.has(method.toUpperCase());
+  const base: RequestInit = { headers: requestHeaders(headers, hasBody) };
+  if (options.signal !== undefined) base.signal = options.signal;
+  const url = requestURL(headers);
+  try {
+    if (!hasBody) return new Request(url, { ...base, method });
+    // `duplex: "half"` is required by the fetch standard for a streamed request body.
+    const bodyInit = body instanceof ReadableStream ? { body, duplex: "half" } : { body: body as BodyInit };
+    return new Request(url, { ...base, method, ...bodyInit } as RequestInit);
+  } catch {
+    // A method `Request` refuses (CONNECT, TRACE, TRACK, or not a token): the application
+    // still sees the request, as a bodiless GET, and finds the real method in REQUEST_METHOD.
+    return new Request(url, { ...base, method: "GET" });
+  }
+}
+
+/**
+ * The status line for a `Response`: its status and `statusText`, or the standard reason
+ * phrase when `statusText` is empty.
+ */
+function statusLine(response: Response): string {
+  const reason = response.statusText || REASON_PHRASES[response.status] || "";
+  return reason === "" ? String(response.status) : `${response.status} ${reason}`;
+}
+
+/**
+ * The `ResponseHeaders` event for a `Response`: its status line and every header in order,
+ * each `Set-Cookie` on its own line, without hop-by-hop headers (which belong to the web
+ * server's connection, not the application's) and without `Status` (which SCGI reserves).
+ *
+ * @throws {@link InvalidStatusError} if the status text holds a character a status line cannot.
+ */
+export function toResponseHeaders(response: Response): ResponseHeaders {
+  const fields: [string, string][] = [];
+  for (const [name, value] of response.headers) {
+    if (!HOP_BY_HOP_HEADERS.has(name) && name !== "status") fields.push([name, value]);
+  }
+  return new ResponseHeaders(statusLine(response), fields);
+}
+
+/**
+ * Turns a web `Response` into the events to `send`: a `ResponseHeaders` (see
+ * {@link toResponseHeaders}), a `ResponseBody` for each non-empty chunk of its body as the
+ * body streams, and a `ResponseEnd`. Stopping the iteration early cancels the body.
+ *
+ * @example
+ * ```ts
+ * for await (const event of responseEvents(await app(request))) {
+ *   const bytes = conn.send(event);
+ *   if (bytes !== null) await write(bytes);
+ * }
+ * ```
+ */
+export async function* responseEvents(response: Response): AsyncGenerator<ResponseEvent, void, undefined> {
+  yield toResponseHeaders(response);
+  if (response.body !== null) {
+    const reader = response.body.getReader();
+    try {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        if (chunk.value.length > 0) yield new ResponseBody(chunk.value);
+      }
+    } finally {
+      // Releases the body's source when the consumer stops early; a no-op once it is done.
+      await reader.cancel().catch(() => {});
+    }
+  }
+  yield new ResponseEnd();
+}

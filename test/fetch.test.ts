@@ -1,0 +1,234 @@
+/**
+ * The Fetch bridge: CGI variables to a web Request (never throwing on what a peer sent),
+ * and a web Response to the events `send` takes.
+ */
+
+import { describe, expect, it } from "vitest";
+import { responseEvents, toRequest, toResponseHeaders } from "../src/fetch.js";
+import { RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../src/index.js";
+import { latin1 } from "./support/scgi.js";
+
+/** A RequestHeaders with CONTENT_LENGTH and SCGI, then the given variables. */
+function scgi(variables: Record<string, string | Uint8Array>, contentLength = "0"): RequestHeaders {
+  const environment = new Map<string, Uint8Array>([
+    ["CONTENT_LENGTH", latin1(contentLength)],
+    ["SCGI", latin1("1")],
+  ]);
+  for (const [name, value] of Object.entries(variables)) {
+    environment.set(name, typeof value === "string" ? latin1(value) : value);
+  }
+  return new RequestHeaders(environment);
+}
+
+const NGINX_GET = {
+  REQUEST_METHOD: "GET",
+  REQUEST_URI: "/search?q=scgi&lang=en",
+  QUERY_STRING: "q=scgi&lang=en",
+  REQUEST_SCHEME: "http",
+  SERVER_NAME: "example.org",
+  SERVER_PORT: "8080",
+  HTTP_HOST: "example.org:8080",
+  HTTP_ACCEPT: "*/*",
+  HTTP_X_FORWARDED_FOR: "192.0.2.1, 192.0.2.2",
+  REMOTE_ADDR: "127.0.0.1",
+};
+
+describe("toRequest", () => {
+  it("maps an nginx GET: method, URL, and HTTP_* variables as headers", () => {
+    const request = toRequest(scgi(NGINX_GET));
+    expect(request.method).toBe("GET");
+    expect(request.url).toBe("http://example.org:8080/search?q=scgi&lang=en");
+    expect([...request.headers]).toEqual([
+      ["accept", "*/*"],
+      ["host", "example.org:8080"],
+      ["x-forwarded-for", "192.0.2.1, 192.0.2.2"],
+    ]);
+    expect(request.body).toBeNull();
+  });
+
+  it.each([
+    ["REQUEST_SCHEME https", { REQUEST_SCHEME: "https", HTTP_HOST: "a.test", REQUEST_URI: "/" }, "https://a.test/"],
+    ["HTTPS=on", { HTTPS: "on", HTTP_HOST: "a.test", REQUEST_URI: "/" }, "https://a.test/"],
+    [
+      "no HTTP_HOST: SERVER_NAME and a non-default port",
+      { SERVER_NAME: "b.test", SERVER_PORT: "8443", HTTPS: "on", REQUEST_URI: "/x" },
+      "https://b.test:8443/x",
+    ],
+    [
+      "no HTTP_HOST: the default port is left out",
+      { SERVER_NAME: "b.test", SERVER_PORT: "80", REQUEST_URI: "/x" },
+      "http://b.test/x",
+    ],
+    [
+      "no REQUEST_URI: SCRIPT_NAME, PATH_INFO and QUERY_STRING",
+      { HTTP_HOST: "c.test", SCRIPT_NAME: "/app", PATH_INFO: "/users/7", QUERY_STRING: "full=1" },
+      "http://c.test/app/users/7?full=1",
+    ],
+    [
+      "a Host that does not parse falls back to SERVER_NAME",
+      { HTTP_HOST: "bad host", SERVER_NAME: "d.test", REQUEST_URI: "/" },
+      "http://d.test/",
+    ],
+    ["nothing at all: localhost", {}, "http://localhost/"],
+    [
+      "a path like //other.test cannot change the host",
+      { HTTP_HOST: "e.test", REQUEST_URI: "//other.test/x" },
+      "http://e.test//other.test/x",
+    ],
+    [
+      "a path without a slash gets one",
+      { HTTP_HOST: "e.test", REQUEST_URI: "x@other.test" },
+      "http://e.test/x@other.test",
+    ],
+  ])("builds the URL with %s", (_name, variables, url) => {
+    expect(toRequest(scgi(variables)).url).toBe(url);
+  });
+
+  it("takes CONTENT_TYPE and CONTENT_LENGTH over nginx's HTTP_ copies, and the body for a POST", async () => {
+    const request = toRequest(
+      scgi(
+        {
+          REQUEST_METHOD: "POST",
+          HTTP_HOST: "a.test",
+          CONTENT_TYPE: "text/plain",
+          HTTP_CONTENT_TYPE: "text/ignored",
+          HTTP_CONTENT_LENGTH: "999",
+        },
+        "5",
+      ),
+      latin1("hello"),
+    );
+    expect(request.headers.get("content-type")).toBe("text/plain");
+    expect(request.headers.get("content-length")).toBe("5");
+    expect(await request.text()).toBe("hello");
+  });
+
+  it("streams a ReadableStream body", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(latin1("ab"));
+        controller.enqueue(latin1("cd"));
+        controller.close();
+      },
+    });
+    const request = toRequest(scgi({ REQUEST_METHOD: "PUT" }, "4"), body);
+    expect(await request.text()).toBe("abcd");
+  });
+
+  it("gives GET and HEAD no body even when bytes are passed", () => {
+    for (const method of ["GET", "HEAD"]) {
+      expect(toRequest(scgi({ REQUEST_METHOD: method }, "3"), latin1("abc")).body).toBeNull();
+    }
+  });
+
+  it("keeps header bytes as ISO-8859-1 characters, so UTF-8 can be recovered", () => {
+    const utf8 = new TextEncoder().encode("Zoë");
+    const request = toRequest(scgi({ HTTP_X_NAME: utf8 }));
+    const value = request.headers.get("x-name") as string;
+    expect(new TextDecoder().decode(latin1(value))).toBe("Zoë");
+  });
+
+  it("drops header values and names a Headers refuses, and keeps the rest", () => {
+    const request = toRequest(scgi({ HTTP_X_BAD: "a\r\nInjected: 1", "HTTP_BAD NAME": "x", HTTP_X_GOOD: "ok" }));
+    expect([...request.headers]).toEqual([["x-good", "ok"]]);
+  });
+
+  it("a method Request refuses becomes a bodiless GET; REQUEST_METHOD keeps the real one", () => {
+    const headers = scgi({ REQUEST_METHOD: "CONNECT", HTTP_HOST: "a.test" }, "2");
+    const request = toRequest(headers, latin1("xy"));
+    expect(request.method).toBe("GET");
+    expect(request.body).toBeNull();
+    expect(headers.environment.get("REQUEST_METHOD")).toEqual(latin1("CONNECT"));
+  });
+
+  it("passes the signal through", () => {
+    const controller = new AbortController();
+    const request = toRequest(scgi({}), null, { signal: controller.signal });
+    controller.abort();
+    expect(request.signal.aborted).toBe(true);
+  });
+});
+
+describe("toResponseHeaders", () => {
+  it.each([
+    [new Response(null, { status: 204 }), "204 No Content"],
+    [new Response("x", { status: 404, statusText: "Nowhere" }), "404 Nowhere"],
+    [new Response("x", { status: 299 }), "299"],
+    [Response.redirect("http://a.test/next", 301), "301 Moved Permanently"],
+  ])("gives the status line %#", (response, status) => {
+    expect(toResponseHeaders(response).status).toBe(status);
+  });
+
+  it("keeps every header, each Set-Cookie apart, and drops hop-by-hop headers and Status", () => {
+    const headers = new Headers([
+      ["content-type", "text/html"],
+      ["set-cookie", "a=1"],
+      ["set-cookie", "b=2"],
+      ["connection", "close"],
+      ["keep-alive", "timeout=5"],
+      ["transfer-encoding", "chunked"],
+      ["status", "500"],
+      ["x-kept", "yes"],
+    ]);
+    const event = toResponseHeaders(new Response("x", { headers }));
+    expect(event.contentType).toBe("text/html");
+    expect(event.otherHeaders).toEqual([
+      ["set-cookie", "a=1"],
+      ["set-cookie", "b=2"],
+      ["x-kept", "yes"],
+    ]);
+  });
+});
+
+describe("responseEvents", () => {
+  const collect = async (response: Response): Promise<ResponseEvent[]> => {
+    const events: ResponseEvent[] = [];
+    for await (const event of responseEvents(response)) events.push(event);
+    return events;
+  };
+
+  it("yields headers, each non-empty body chunk as it streams, then the end", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(latin1("one"));
+        controller.enqueue(new Uint8Array(0));
+        controller.enqueue(latin1("two"));
+        controller.close();
+      },
+    });
+    const events = await collect(new Response(body, { headers: { "content-type": "text/plain" } }));
+    expect(events.map((event) => event.constructor)).toEqual([
+      ResponseHeaders,
+      ResponseBody,
+      ResponseBody,
+      ResponseEnd,
+    ]);
+    expect(events.slice(1, 3).map((event) => String.fromCharCode(...(event as ResponseBody).data))).toEqual([
+      "one",
+      "two",
+    ]);
+  });
+
+  it("yields no body event for a response without body", async () => {
+    expect((await collect(new Response(null, { status: 304 }))).map((event) => event.type)).toEqual([
+      "ResponseHeaders",
+      "ResponseEnd",
+    ]);
+  });
+
+  it("cancels the body when the consumer stops early", async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(latin1("more"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const event of responseEvents(new Response(body))) {
+      if (event.type === "ResponseBody") break;
+    }
+    expect(cancelled).toBe(true);
+  });
+});

@@ -1,0 +1,344 @@
+/**
+ * The Node server helper, over real loopback sockets: streaming both ways with
+ * backpressure, errors from handlers and peers, timeouts, disconnects and closing.
+ */
+
+import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BadNetstringLengthError, RequestHeaders } from "../src/index.js";
+import {
+  ClientDisconnectedError,
+  ClientTimeoutError,
+  createServer,
+  type Handler,
+  type ServerOptions,
+} from "../src/node.js";
+import { parseHeaderBlock } from "./support/cgi-response.js";
+import { close, connect, exchange, listen, readAll } from "./support/net.js";
+import { latin1, scgiRequest } from "./support/scgi.js";
+
+/** An SCGI request as nginx would send it. */
+function request(
+  method: string,
+  uri: string,
+  body: Uint8Array = new Uint8Array(0),
+  extra: [string, string][] = [],
+): Uint8Array {
+  return scgiRequest(
+    [
+      ["CONTENT_LENGTH", String(body.length)],
+      ["SCGI", "1"],
+      ["REQUEST_METHOD", method],
+      ["REQUEST_URI", uri],
+      ["HTTP_HOST", "app.test"],
+      ...extra,
+    ],
+    body,
+  );
+}
+
+/** The status, headers and body of an SCGI response. */
+function parse(bytes: Buffer): { status: string | undefined; fields: [string, string][]; body: Buffer } {
+  const { fields, rest } = parseHeaderBlock(bytes);
+  return { status: fields.find(([name]) => name === "Status")?.[1], fields, body: Buffer.from(rest) };
+}
+
+const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+
+let running: import("node:net").Server[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((server) => (server.listening ? close(server) : undefined)));
+  running = [];
+});
+
+/** Starts a server for one test, collecting what it reports through onError. */
+async function serve(handler: Handler, options: ServerOptions = {}): Promise<{ port: number; errors: unknown[] }> {
+  const errors: unknown[] = [];
+  const server = createServer(handler, { onError: (error) => errors.push(error), ...options });
+  running.push(server);
+  return { port: await listen(server), errors };
+}
+
+describe("serving", () => {
+  it("answers a GET with the handler's response, giving it the URL, headers and CGI variables", async () => {
+    const { port } = await serve((req, scgi) => {
+      const remote = String.fromCharCode(...(scgi.environment.get("REMOTE_ADDR") ?? []));
+      return new Response(`${req.method} ${req.url} ${req.headers.get("x-a")} ${remote}`, {
+        headers: { "content-type": "text/plain", "set-cookie": "s=1" },
+      });
+    });
+    const response = parse(
+      await exchange(
+        port,
+        request("GET", "/p?q=1", undefined, [
+          ["HTTP_X_A", "1"],
+          ["REMOTE_ADDR", "192.0.2.9"],
+        ]),
+      ),
+    );
+    expect(response.status).toBe("200 OK");
+    expect(response.fields).toContainEqual(["Content-Type", "text/plain"]);
+    expect(response.fields).toContainEqual(["set-cookie", "s=1"]);
+    expect(response.body.toString()).toBe("GET http://app.test/p?q=1 1 192.0.2.9");
+  });
+
+  it("streams a 4 MiB request body to the handler and a 4 MiB response back, intact", async () => {
+    const upload = new Uint8Array(4 << 20).map((_, index) => (index * 31) % 251);
+    const { port } = await serve(async (req) => {
+      const received = new Uint8Array(await req.arrayBuffer());
+      const digest = sha256(received);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let offset = 0; offset < received.length; offset += 65536)
+            controller.enqueue(received.slice(offset, offset + 65536));
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { "x-sha256": digest } });
+    });
+    const response = parse(await exchange(port, request("POST", "/upload", upload)));
+    expect(response.fields).toContainEqual(["x-sha256", sha256(upload)]);
+    expect(sha256(response.body)).toBe(sha256(upload));
+  });
+
+  it("sends a HEAD response without its body", async () => {
+    const { port } = await serve(() => new Response("not sent", { headers: { "content-length": "8" } }));
+    const response = parse(await exchange(port, request("HEAD", "/")));
+    expect(response.fields).toContainEqual(["content-length", "8"]);
+    expect(response.body.length).toBe(0);
+  });
+
+  it("reads the whole body the handler ignored before closing, so the response is not reset", async () => {
+    const { port } = await serve(() => new Response("ignored your upload"));
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.end(request("POST", "/", new Uint8Array(8 << 20)));
+    const { bytes, error } = await answer;
+    expect(error).toBeUndefined();
+    expect(parse(bytes).body.toString()).toBe("ignored your upload");
+  });
+
+  it("pauses the socket while the handler does not read the body (backpressure)", async () => {
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { port } = await serve(async (req) => {
+      await released;
+      return new Response(sha256(new Uint8Array(await req.arrayBuffer())));
+    });
+    const upload = new Uint8Array(32 << 20).fill(7);
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.end(request("POST", "/", upload));
+    await sleep(300);
+    // Kernel buffers hold a few MiB at most; without backpressure the server would have read
+    // everything by now, leaving nothing queued on the client's side.
+    expect(socket.writableLength).toBeGreaterThan(16 << 20);
+    release();
+    const { bytes } = await answer;
+    expect(parse(bytes).body.toString()).toBe(sha256(upload));
+  });
+});
+
+describe("errors", () => {
+  it("answers 500, saying nothing of the error, when the handler throws, and reports the error", async () => {
+    const { port, errors } = await serve(() => {
+      throw new Error("database password is hunter2");
+    });
+    const response = parse(await exchange(port, request("GET", "/")));
+    expect(response.status).toBe("500 Internal Server Error");
+    expect(response.body.toString()).toBe("Internal Server Error\n");
+    expect(errors).toEqual([expect.objectContaining({ message: "database password is hunter2" })]);
+  });
+
+  it("answers 500 when the handler returns something other than a Response", async () => {
+    const { port, errors } = await serve(() => "text" as unknown as Response);
+    expect(parse(await exchange(port, request("GET", "/"))).status).toBe("500 Internal Server Error");
+    expect(errors[0]).toBeInstanceOf(TypeError);
+  });
+
+  it("closes the connection when the response body fails after the headers were sent", async () => {
+    const { port, errors } = await serve(() => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(latin1("partial"));
+          setTimeout(() => controller.error(new Error("upstream broke")), 20);
+        },
+      });
+      return new Response(body);
+    });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.end(request("GET", "/"));
+    const { bytes } = await answer;
+    expect(parse(bytes).body.toString()).toBe("partial");
+    expect(errors).toEqual([expect.objectContaining({ message: "upstream broke" })]);
+  });
+
+  it("answers 500 when the Response has a header SCGI cannot carry, before anything was sent", async () => {
+    const { port, errors } = await serve(() => new Response("x", { headers: { "x-control": "a\u0001b" } }));
+    expect(parse(await exchange(port, request("GET", "/"))).status).toBe("500 Internal Server Error");
+    expect(errors[0]).toMatchObject({ code: "ERR_SCGI_INVALID_HEADER_VALUE" });
+  });
+
+  it("logs errors with console.error unless onError is given", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const server = createServer(() => {
+      throw new Error("logged by default");
+    });
+    running.push(server);
+    const port = await listen(server);
+    await exchange(port, request("GET", "/"));
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ message: "logged by default" }));
+    logged.mockRestore();
+  });
+
+  it("drops a connection that breaks the protocol, without calling the handler", async () => {
+    let called = false;
+    const { port, errors } = await serve(() => {
+      called = true;
+      return new Response("x");
+    });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(latin1("GET / HTTP/1.1\r\n\r\n"));
+    const { bytes } = await answer;
+    expect(bytes.length).toBe(0);
+    expect(called).toBe(false);
+    expect(errors[0]).toBeInstanceOf(BadNetstringLengthError);
+  });
+
+  it("keeps serving after any of these", async () => {
+    const { port } = await serve(() => new Response("still here"));
+    await exchange(port, latin1("garbage")).catch(() => {});
+    expect(parse(await exchange(port, request("GET", "/"))).body.toString()).toBe("still here");
+  });
+});
+
+describe("timeouts and disconnects", () => {
+  it("drops a client that does not send its headers in time", async () => {
+    const { port, errors } = await serve(() => new Response("x"), { headersTimeout: 100 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(latin1("70:CONTENT_LENGTH"));
+    const { bytes } = await answer;
+    expect(bytes.length).toBe(0);
+    expect(errors[0]).toBeInstanceOf(ClientTimeoutError);
+  });
+
+  it("drops a client whose body stalls, aborting request.signal", async () => {
+    let signal: AbortSignal | undefined;
+    const { port, errors } = await serve(
+      async (req) => {
+        signal = req.signal;
+        await req.arrayBuffer().catch(() => {});
+        return new Response("x");
+      },
+      { idleTimeout: 150 },
+    );
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(request("POST", "/", new Uint8Array(10)).subarray(0, -5));
+    await answer;
+    expect(errors[0]).toBeInstanceOf(ClientTimeoutError);
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it("does not time out a slow handler", async () => {
+    const { port } = await serve(
+      async () => {
+        await sleep(300);
+        return new Response("slow but fine");
+      },
+      { idleTimeout: 100 },
+    );
+    expect(parse(await exchange(port, request("POST", "/", latin1("abc")))).body.toString()).toBe("slow but fine");
+  });
+
+  it("aborts request.signal when the client disconnects mid-upload, and stays up", async () => {
+    let aborted: unknown;
+    const { port } = await serve(async (req) => {
+      req.signal.addEventListener("abort", () => {
+        aborted = req.signal.reason;
+      });
+      await req.arrayBuffer().catch(() => {});
+      return new Response("x");
+    });
+    const socket = await connect(port);
+    socket.write(request("POST", "/", new Uint8Array(1 << 20)).subarray(0, 4096));
+    await sleep(50);
+    socket.destroy();
+    await sleep(50);
+    // Closing mid-body reads as a premature EOF, or as a disconnect if the socket was reset.
+    expect(aborted).toBeInstanceOf(Error);
+    expect(parse(await exchange(port, request("GET", "/"))).body.toString()).toBe("x");
+  });
+
+  it("aborts request.signal with ClientDisconnectedError when the client resets the connection", async () => {
+    let aborted: unknown;
+    const { port } = await serve(async (req) => {
+      req.signal.addEventListener("abort", () => {
+        aborted = req.signal.reason;
+      });
+      await req.arrayBuffer().catch(() => {});
+      return new Response("x");
+    });
+    const socket = await connect(port);
+    socket.write(request("POST", "/", new Uint8Array(1 << 20)).subarray(0, 4096));
+    await sleep(50);
+    socket.resetAndDestroy();
+    await sleep(50);
+    expect(aborted).toBeInstanceOf(ClientDisconnectedError);
+  });
+
+  it("lets a request in flight finish after server.close()", async () => {
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = (): void => {};
+    const isStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const server = createServer(async () => {
+      started();
+      await released;
+      return new Response("finished");
+    });
+    const port = await listen(server);
+    const pending = exchange(port, request("GET", "/"));
+    await isStarted;
+    const closed = close(server);
+    release();
+    expect(parse(await pending).body.toString()).toBe("finished");
+    await closed;
+  });
+});
+
+describe("options", () => {
+  it.each([{ headersTimeout: 0 }, { idleTimeout: -1 }, { bodyHighWaterMark: Number.NaN }, { rxBufferLimit: 0 }])(
+    "rejects %o",
+    (options) => {
+      expect(() => createServer(() => new Response(), options)).toThrow(RangeError);
+    },
+  );
+
+  it("applies the core's limits", async () => {
+    const { port, errors } = await serve(() => new Response("x"), { rxBufferLimit: 32 });
+    const { length } = await exchange(port, request("GET", "/a-path-long-enough-to-pass-the-limit"));
+    expect(length).toBe(0);
+    expect(errors[0]).toMatchObject({ code: "ERR_SCGI_ENVIRONMENT_TOO_LONG" });
+  });
+
+  it("hands the handler the very RequestHeaders class the package exports", async () => {
+    let scgiHeaders: unknown;
+    const { port } = await serve((_req, scgi) => {
+      scgiHeaders = scgi;
+      return new Response("x");
+    });
+    await exchange(port, request("GET", "/"));
+    expect(scgiHeaders).toBeInstanceOf(RequestHeaders);
+  });
+});

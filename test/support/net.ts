@@ -1,0 +1,45 @@
+/** Socket helpers for tests that run a real server on loopback. */
+
+import { once } from "node:events";
+import net from "node:net";
+
+/** Starts `server` on a free loopback port and returns the port. */
+export async function listen(server: net.Server): Promise<number> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** Closes `server`, waiting for every connection to finish. */
+export function close(server: net.Server): Promise<void> {
+  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+}
+
+/** Connects to the port on loopback. */
+export async function connect(port: number): Promise<net.Socket> {
+  const socket = net.connect(port, "127.0.0.1");
+  await once(socket, "connect");
+  return socket;
+}
+
+/** Everything a socket receives until it closes, and whether it closed with an error (a reset). */
+export async function readAll(socket: net.Socket): Promise<{ bytes: Buffer; error: Error | undefined }> {
+  const chunks: Buffer[] = [];
+  let error: Error | undefined;
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  socket.on("error", (caught) => {
+    error = caught;
+  });
+  await once(socket, "close");
+  return { bytes: Buffer.concat(chunks), error };
+}
+
+/** Sends `request`, half-closes, and returns everything answered before the server closed. */
+export async function exchange(port: number, request: Uint8Array): Promise<Buffer> {
+  const socket = await connect(port);
+  const answer = readAll(socket);
+  socket.end(request);
+  const { bytes, error } = await answer;
+  if (error !== undefined) throw error;
+  return bytes;
+}
