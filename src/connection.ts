@@ -28,9 +28,9 @@ export interface SCGIConnectionOptions extends SCGIReaderOptions {}
  * @example
  * ```ts
  * const conn = new SCGIConnection();
- * socket.on("data", (chunk) => {
- *   conn.receiveData(chunk);
- *   for (let event = conn.nextEvent(); event !== null; event = conn.nextEvent()) {
+ * const handle = (chunk: Uint8Array) => {
+ *   conn.receiveData(chunk); // an empty chunk means EOF
+ *   for (const event of conn.events()) {
  *     if (event.type === "RequestEnd") {
  *       socket.write(conn.send(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]])));
  *       socket.write(conn.send(new ResponseBody(new TextEncoder().encode("hello\n"))));
@@ -38,8 +38,9 @@ export interface SCGIConnectionOptions extends SCGIReaderOptions {}
  *       socket.end();
  *     }
  *   }
- * });
- * socket.on("end", () => conn.receiveData(new Uint8Array(0)));
+ * };
+ * socket.on("data", handle);
+ * socket.on("end", () => handle(new Uint8Array(0)));
  * ```
  */
 export class SCGIConnection {

@@ -100,8 +100,10 @@ export abstract class ProtocolError extends Error {
  * The local application broke the protocol: it sent an event at the wrong time, built
  * response headers SCGI cannot carry, or fed data after announcing EOF.
  *
- * Such errors are thrown at once by the call that made the mistake. On an
- * `SCGIConnection` they are also sticky: every later call throws the same error.
+ * Such errors are thrown at once by the call that made the mistake. Those thrown by
+ * `send` or `receiveData` are also sticky: the connection is dead, and every later
+ * `nextEvent` and `send` throws the same error. Those thrown by an event's constructor
+ * touch no connection.
  */
 export abstract class LocalProtocolError extends ProtocolError {}
 
@@ -246,9 +248,8 @@ export class PrematureEOFError extends RemoteProtocolError {
 
 /** The peer sent bytes after the `CONTENT_LENGTH` bytes of the body. */
 export class ExtraDataError extends RemoteProtocolError {
-  /** @param count - How many extra bytes arrived in the chunk that overran the body. */
-  constructor(count: number) {
-    super("ERR_SCGI_EXTRA_DATA", `Received ${count} bytes beyond the CONTENT_LENGTH of the request body`);
+  constructor() {
+    super("ERR_SCGI_EXTRA_DATA", "Received data beyond the CONTENT_LENGTH of the request body");
   }
 }
 
@@ -279,13 +280,13 @@ export class NotISO88591Error extends LocalProtocolError {
   }
 }
 
-/** The status is not three digits, optionally followed by a space and a reason phrase. */
+/** The status is not a code from 200 to 599, optionally followed by a space and a reason phrase. */
 export class InvalidStatusError extends LocalProtocolError {
   /** @param status - The status as given. */
   constructor(status: string) {
     super(
       "ERR_SCGI_INVALID_STATUS",
-      `Response status ${quote(status)} is not three digits, optionally followed by a space and a reason phrase`,
+      `Response status ${quote(status)} is not a code from 200 to 599, optionally followed by a space and a reason phrase`,
     );
   }
 }
@@ -299,8 +300,10 @@ export class InvalidHeaderNameError extends LocalProtocolError {
 }
 
 /**
- * A header value holds a control character: CR, LF, NUL or another (a tab is allowed).
- * Refusing these makes response splitting through this library impossible.
+ * A header value holds a control character (CR, LF, NUL or another; a tab inside is
+ * allowed) or starts or ends with whitespace. Refusing control characters makes response
+ * splitting through this library impossible; refusing the whitespace keeps the value the
+ * application meant, since web servers strip it.
  */
 export class InvalidHeaderValueError extends LocalProtocolError {
   /**
@@ -308,7 +311,10 @@ export class InvalidHeaderValueError extends LocalProtocolError {
    * @param value - The value as given.
    */
   constructor(name: string, value: string) {
-    super("ERR_SCGI_INVALID_HEADER_VALUE", `Response ${name} value ${quote(value)} holds a control character`);
+    super(
+      "ERR_SCGI_INVALID_HEADER_VALUE",
+      `Response ${name} value ${quote(value)} holds a control character or leading or trailing whitespace`,
+    );
   }
 }
 

@@ -43,10 +43,10 @@ export class RequestHeaders {
    * charset and only the application knows how to read them. A `Map` and not a plain
    * object, so that a variable named `__proto__` is an ordinary entry.
    */
-  readonly environment: ReadonlyMap<string, Uint8Array>;
+  readonly environment: Map<string, Uint8Array>;
 
   /** @param environment - The variables, name to value. */
-  constructor(environment: ReadonlyMap<string, Uint8Array>) {
+  constructor(environment: Map<string, Uint8Array>) {
     this.environment = environment;
   }
 }
@@ -87,6 +87,22 @@ export class RequestEnd {
 }
 
 /**
+ * Every `ResponseHeaders` that passed its constructor's checks. The writer encodes only
+ * these, so an object made some other way (`Object.create`, a copy with changed fields)
+ * cannot carry unchecked text to the wire.
+ */
+const VALIDATED = new WeakSet<ResponseHeaders>();
+
+/**
+ * Whether `headers` was built, and checked, by the `ResponseHeaders` constructor.
+ *
+ * @internal
+ */
+export function isValidated(headers: ResponseHeaders): boolean {
+  return VALIDATED.has(headers);
+}
+
+/**
  * The status and headers of the response: the first event to send.
  *
  * `Content-Type` and `Location` are taken out of the headers (their names compared without
@@ -119,18 +135,18 @@ export class ResponseHeaders {
   /** The value of the `Location` header, or `null` if there is none. */
   readonly location: string | null;
 
-  /** Every header other than `Content-Type` and `Location`, as `[name, value]` pairs in order. */
+  /** Every header other than `Content-Type` and `Location`, as `[name, value]` pairs in order (frozen). */
   readonly otherHeaders: ReadonlyArray<readonly [string, string]>;
 
   /**
    * @param status - The status code and reason phrase, such as `"200 OK"`; or `null` for a
    *   local redirect or a client redirect without document.
    * @param headers - The headers as `[name, value]` pairs: an array, a `Map` or a web `Headers`.
-   * @throws {@link InvalidStatusError} if the status is not three digits, optionally
-   *   followed by a space and a reason phrase.
+   * @throws {@link InvalidStatusError} if the status is not a code from 200 to 599,
+   *   optionally followed by a space and a reason phrase.
    * @throws {@link InvalidHeaderNameError} if a name is not an HTTP token.
    * @throws {@link InvalidHeaderValueError} if a value holds CR, LF, NUL or another control
-   *   character (a tab is allowed).
+   *   character (a tab inside is allowed), or starts or ends with a space or tab.
    * @throws {@link NotISO88591Error} if the status or a header name or value has a
    *   character above U+00FF.
    * @throws {@link HopByHopHeaderError} if a header is hop-by-hop (`Connection`,
@@ -139,7 +155,7 @@ export class ResponseHeaders {
    * @throws {@link StatusHeaderError} if a header is named `Status`.
    * @throws {@link DuplicateResponseHeaderError} if `Content-Type` or `Location` appears twice.
    * @throws {@link NonDocumentHeadersError} if `status` is `null` and the headers are not
-   *   exactly one `Location`.
+   *   exactly one non-empty `Location`.
    * @throws `TypeError` if the status, a name or a value is not a string.
    */
   constructor(status: string | null, headers: Iterable<readonly [string, string]>) {
@@ -166,7 +182,8 @@ export class ResponseHeaders {
       }
     }
     if (status === null) {
-      if (location === null) throw new NonDocumentHeadersError("must have a Location header");
+      if (location === null || location === "")
+        throw new NonDocumentHeadersError("must have a non-empty Location header");
       if (contentType !== null || otherHeaders.length > 0) {
         throw new NonDocumentHeadersError("must have no header but Location");
       }
@@ -174,7 +191,10 @@ export class ResponseHeaders {
     this.status = status;
     this.contentType = contentType;
     this.location = location;
-    this.otherHeaders = otherHeaders;
+    this.otherHeaders = Object.freeze(otherHeaders);
+    // Frozen, so that nothing checked above can be changed before it is written.
+    Object.freeze(this);
+    VALIDATED.add(this);
   }
 }
 

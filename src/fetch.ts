@@ -212,12 +212,37 @@ export function toRequest(
   }
 }
 
+/** The responses made by {@link localRedirect}, recognised without any mark on the wire. */
+const LOCAL_REDIRECTS = new WeakSet<Response>();
+
+/**
+ * A local redirect: a response that asks the web server to serve `location` (a path on the
+ * same server) in its place, with no status and no body of its own. CGI defines it; the
+ * web server decides what to do with it: Apache with `ProxySCGIInternalRedirect` (on by
+ * default) serves the target, while nginx and lighttpd pass it to the client as a 302.
+ *
+ * @param location - The path to serve instead, such as `"/index.html"`.
+ * @returns A `Response` that {@link toResponseHeaders} turns into status `null` and one
+ *   `Location` header.
+ *
+ * @example
+ * ```ts
+ * createServer((request) => localRedirect("/static/maintenance.html"));
+ * ```
+ */
+export function localRedirect(location: string): Response {
+  const response = new Response(null, { headers: { location } });
+  LOCAL_REDIRECTS.add(response);
+  return response;
+}
+
 /**
  * The status line for a `Response`: its status and `statusText`, or the standard reason
  * phrase when `statusText` is empty.
  */
 function statusLine(response: Response): string {
-  const reason = response.statusText || REASON_PHRASES[response.status] || "";
+  // A status text may have spaces and tabs around it; a Status header value may not.
+  const reason = response.statusText.trim() || REASON_PHRASES[response.status] || "";
   return reason === "" ? String(response.status) : `${response.status} ${reason}`;
 }
 
@@ -225,10 +250,13 @@ function statusLine(response: Response): string {
  * The `ResponseHeaders` event for a `Response`: its status line and every header in order,
  * each `Set-Cookie` on its own line, without hop-by-hop headers (which belong to the web
  * server's connection, not the application's) and without `Status` (which SCGI reserves).
+ * A {@link localRedirect} becomes status `null` and its `Location` alone.
  *
- * @throws {@link InvalidStatusError} if the status text holds a character a status line cannot.
+ * @throws `InvalidStatusError` (from `sioscgi`) if the status text holds a character a status line cannot.
  */
 export function toResponseHeaders(response: Response): ResponseHeaders {
+  if (LOCAL_REDIRECTS.has(response))
+    return new ResponseHeaders(null, [["Location", response.headers.get("location") ?? ""]]);
   const fields: [string, string][] = [];
   for (const [name, value] of response.headers) {
     if (!HOP_BY_HOP_HEADERS.has(name) && name !== "status") fields.push([name, value]);

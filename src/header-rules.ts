@@ -32,14 +32,19 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * A status line's content after `Status: `: a three-digit code, then optionally a space
- * and a reason phrase of tabs, spaces, visible ASCII and obs-text (RFC 9112).
+ * A status line's content after `Status: `: a final status code (200 to 599; a 1xx code
+ * would make a web server switch protocols or wait for more), then optionally a space and
+ * a reason phrase of visible ASCII and obs-text with spaces and tabs between (RFC 9112),
+ * which, being a field value here, neither starts nor ends with whitespace.
  */
-const STATUS = /^[0-9]{3}(?: [\t\x20-\x7e\x80-\xff]*)?$/;
+const STATUS = /^[2-5][0-9]{2}(?: [\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
 
-/** Control characters, which a field value must not hold; a tab is allowed (RFC 9110). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose.
-const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * A field value (RFC 9110): visible characters, obs-text, and spaces and tabs between
+ * them, so no control character (CR, LF, NUL...) and no leading or trailing whitespace,
+ * which a web server would strip. Empty is allowed.
+ */
+const FIELD_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
 
 /**
  * Checks a status such as `"200 OK"`.
@@ -68,5 +73,5 @@ export function checkField(name: string, value: string): void {
   if (!isLatin1(name)) throw new NotISO88591Error("header name", name);
   if (!TOKEN.test(name)) throw new InvalidHeaderNameError(name);
   if (!isLatin1(value)) throw new NotISO88591Error(`${name} value`, value);
-  if (CONTROL_CHARACTER.test(value)) throw new InvalidHeaderValueError(name, value);
+  if (!FIELD_VALUE.test(value)) throw new InvalidHeaderValueError(name, value);
 }

@@ -1,7 +1,7 @@
 /**
  * `sioscgi/node`: an SCGI server for Node in one call, serving a fetch-style handler.
  *
- * Strategy: one {@link Exchange} per connection drives one `SCGIConnection` from the
+ * Strategy: one `Exchange` per connection drives one `SCGIConnection` from the
  * socket's events, hands the handler a `Request` whose body is a stream fed with
  * backpressure (the socket is paused while the handler's stream is full), and writes the
  * handler's `Response` with backpressure (waiting for `drain`). Everything a peer can do

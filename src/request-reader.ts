@@ -47,7 +47,7 @@ import { RXState } from "./states.js";
 export interface SCGIReaderOptions {
   /**
    * The most bytes of environment (the netstring that carries the request's variables)
-   * to accept. A request that declares a longer one fails with
+   * to accept, from 1 to 2^30. A request that declares a longer one fails with
    * {@link EnvironmentTooLongError} as soon as its length prefix shows it, before any of
    * it is buffered. The body is never buffered, so this bounds the reader's memory.
    *
@@ -85,10 +85,14 @@ export interface SCGIReaderOptions {
 const DEFAULT_RX_BUFFER_LIMIT = 65536;
 
 /**
- * The most digits a netstring length may have. Fifteen digits already announce almost a
- * petabyte; a sixteenth byte that is not the colon is rejected at once.
+ * The largest {@link SCGIReaderOptions.rxBufferLimit}: 1 GiB, far beyond any real
+ * environment. With no leading zero allowed, a netstring length therefore fails at its
+ * 10th digit at the latest, long before its value could stop being exact.
  */
-const MAX_LENGTH_DIGITS = 15;
+const MAX_RX_BUFFER_LIMIT = 2 ** 30;
+
+/** The environment buffer's first size; most requests' environments fit in it. */
+const INITIAL_ENVIRONMENT_CAPACITY = 4096;
 
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -131,20 +135,29 @@ const HTTP_PREFIX = "HTTP_";
 const LIST_SEPARATOR = Uint8Array.of(0x2c, 0x20);
 const COOKIE_SEPARATOR = Uint8Array.of(0x3b, 0x20);
 
-/** Joins two values of a repeated header into a new array, as an HTTP proxy would. */
-function mergeValues(name: string, first: Uint8Array, second: Uint8Array): Uint8Array {
+/** Joins the values of a repeated header into one new array, in order, as an HTTP proxy would. */
+function joinValues(name: string, values: readonly Uint8Array[]): Uint8Array {
   const separator = name === "HTTP_COOKIE" ? COOKIE_SEPARATOR : LIST_SEPARATOR;
-  const merged = new Uint8Array(first.length + separator.length + second.length);
-  merged.set(first, 0);
-  merged.set(separator, first.length);
-  merged.set(second, first.length + separator.length);
-  return merged;
+  let length = separator.length * (values.length - 1);
+  for (const value of values) length += value.length;
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const [index, value] of values.entries()) {
+    if (index > 0) {
+      joined.set(separator, offset);
+      offset += separator.length;
+    }
+    joined.set(value, offset);
+    offset += value.length;
+  }
+  return joined;
 }
 
 /**
  * Parses a complete environment block into its variables, or returns the error that
  * makes it invalid. The block must end with NUL and hold NUL-terminated names and values
- * alternately. Values are views into `block`, except merged ones.
+ * alternately. Values are views into `block`, except merged ones, which are joined once
+ * after the scan so that many repeats cost linear time.
  *
  * When a block has several problems, the one reported is the first of: not
  * NUL-terminated, an odd number of strings, then the first empty or repeated name.
@@ -152,31 +165,34 @@ function mergeValues(name: string, first: Uint8Array, second: Uint8Array): Uint8
 function parseEnvironment(block: Uint8Array, mergeHTTPHeaders: boolean): Map<string, Uint8Array> | RemoteProtocolError {
   const finalNul = block.length - 1;
   if (block[finalNul] !== NUL) return new EnvironmentNotNulTerminatedError(block[finalNul] as number);
+  let nulCount = 0;
+  for (let index = block.indexOf(NUL); index !== -1; index = block.indexOf(NUL, index + 1)) nulCount++;
+  if (nulCount % 2 === 1) {
+    // The last string is a name with no value after it.
+    return new OddStringCountError(decodeLatin1(block, block.lastIndexOf(NUL, finalNul - 1) + 1, finalNul));
+  }
   const environment = new Map<string, Uint8Array>();
-  // A bad name is reported only once the whole block is known to have an even string count.
-  let nameError: RemoteProtocolError | null = null;
-  let position = 0;
-  while (position <= finalNul) {
+  const repeats = new Map<string, Uint8Array[]>();
+  for (let position = 0; position < block.length; ) {
     const nameEnd = block.indexOf(NUL, position);
-    const name = decodeLatin1(block, position, nameEnd);
-    if (nameEnd === finalNul) return new OddStringCountError(name);
     const valueEnd = block.indexOf(NUL, nameEnd + 1);
+    const name = decodeLatin1(block, position, nameEnd);
     const value = block.subarray(nameEnd + 1, valueEnd);
+    if (name === "") return new EmptyVariableNameError();
     const earlier = environment.get(name);
-    if (nameError !== null) {
-      // Keep scanning only to find out whether the string count is odd.
-    } else if (name === "") {
-      nameError = new EmptyVariableNameError();
-    } else if (earlier === undefined) {
+    if (earlier === undefined) {
       environment.set(name, value);
-    } else if (mergeHTTPHeaders && name.startsWith(HTTP_PREFIX)) {
-      environment.set(name, mergeValues(name, earlier, value));
+    } else if (!mergeHTTPHeaders || !name.startsWith(HTTP_PREFIX)) {
+      return new DuplicateVariableError(name);
     } else {
-      nameError = new DuplicateVariableError(name);
+      const values = repeats.get(name);
+      if (values === undefined) repeats.set(name, [earlier, value]);
+      else values.push(value);
     }
     position = valueEnd + 1;
   }
-  return nameError ?? environment;
+  for (const [name, values] of repeats) environment.set(name, joinValues(name, values));
+  return environment;
 }
 
 /**
@@ -211,7 +227,8 @@ function declaredBodyLength(environment: ReadonlyMap<string, Uint8Array>): numbe
 export class SCGIReader {
   /**
    * What each state does with the bytes of a chunk from `offset` on; each returns the
-   * offset after what it consumed. Static, so that a reader carries no closures.
+   * offset after what it consumed. Static, so that a reader carries no closures. Where a
+   * handler completes its part of the request, it moves along {@link RX_TRANSITIONS}.
    */
   static readonly #HANDLERS: Readonly<
     Record<ReadingState, (reader: SCGIReader, chunk: Uint8Array, offset: number) => number>
@@ -219,7 +236,7 @@ export class SCGIReader {
     [RXState.HEADER_LENGTH]: (reader, chunk, offset) => reader.#readLength(chunk, offset),
     [RXState.HEADERS]: (reader, chunk, offset) => reader.#readEnvironment(chunk, offset),
     [RXState.BODY]: (reader, chunk, offset) => reader.#readBody(chunk, offset),
-    [RXState.DONE]: (reader, chunk, offset) => reader.#readAfterEnd(chunk, offset),
+    [RXState.DONE]: (reader, chunk) => reader.#readAfterEnd(chunk),
   };
 
   /** The configured limit on the environment's size. */
@@ -252,7 +269,11 @@ export class SCGIReader {
   /** HEADER_LENGTH: the length so far; from HEADERS on, the declared length of the environment. */
   #environmentLength = 0;
 
-  /** HEADERS: the environment block being filled, allocated at the colon. */
+  /**
+   * HEADERS: the environment block being filled. It grows as bytes arrive (doubling, up
+   * to the declared length), so that a peer cannot make the reader hold memory by
+   * announcing a length it never sends.
+   */
   #environment: Uint8Array | null = null;
 
   /** HEADERS: how many bytes of {@link #environment} have arrived. */
@@ -263,13 +284,13 @@ export class SCGIReader {
 
   /**
    * @param options - Limits and policies; see {@link SCGIReaderOptions}.
-   * @throws `RangeError` if `rxBufferLimit` is not a positive safe integer, or
+   * @throws `RangeError` if `rxBufferLimit` is not an integer from 1 to 2^30, or
    *   `extraData` or `duplicateHeaders` is not one of its values.
    */
   constructor(options: SCGIReaderOptions = {}) {
     const { rxBufferLimit = DEFAULT_RX_BUFFER_LIMIT, extraData = "error", duplicateHeaders = "merge" } = options;
-    if (!Number.isSafeInteger(rxBufferLimit) || rxBufferLimit < 1) {
-      throw new RangeError(`rxBufferLimit must be a positive safe integer, not ${rxBufferLimit}`);
+    if (!Number.isInteger(rxBufferLimit) || rxBufferLimit < 1 || rxBufferLimit > MAX_RX_BUFFER_LIMIT) {
+      throw new RangeError(`rxBufferLimit must be an integer from 1 to ${MAX_RX_BUFFER_LIMIT}, not ${rxBufferLimit}`);
     }
     if (extraData !== "error" && extraData !== "ignore") {
       throw new RangeError(`extraData must be "error" or "ignore", not ${String(extraData)}`);
@@ -296,9 +317,9 @@ export class SCGIReader {
   }
 
   /**
-   * How many bytes the reader holds: the buffer for the environment, allocated at its
-   * declared size once the length prefix is complete and released when it is parsed;
-   * otherwise 0. Never more than `rxBufferLimit`, since the body is never buffered.
+   * How many bytes the reader holds: the buffer for the environment, which grows as the
+   * environment arrives and is released when it is parsed; otherwise 0. Never more than
+   * `rxBufferLimit`, since the body is never buffered.
    */
   get bufferedBytes(): number {
     return this.#environment?.length ?? 0;
@@ -374,12 +395,11 @@ export class SCGIReader {
    * Moves along {@link RX_TRANSITIONS}; an input the current state has no entry for is the
    * peer's error: EOF before the request is complete, or data after it.
    *
-   * @param extraBytes - For `"data after body"`, how many bytes came.
    */
-  #advance(input: ReaderInput, extraBytes = 0): void {
+  #advance(input: ReaderInput): void {
     const next = this.#transitions[this.#state][input];
     if (next !== undefined) this.#state = next;
-    else this.#fail(input === "eof" ? new PrematureEOFError(this.#state) : new ExtraDataError(extraBytes));
+    else this.#fail(input === "eof" ? new PrematureEOFError(this.#state) : new ExtraDataError());
   }
 
   /** Records the first error; the reader is dead from then on. */
@@ -412,32 +432,36 @@ export class SCGIReader {
         this.#fail(new EnvironmentTooLongError(this.#environmentLength, this.#rxBufferLimit));
         return index + 1;
       }
-      if (this.#lengthDigits > MAX_LENGTH_DIGITS) {
-        this.#fail(new BadNetstringLengthError(`more than ${MAX_LENGTH_DIGITS} digits`));
-        return index + 1;
-      }
     }
     return chunk.length;
   }
 
   /** Moves to HEADERS once the length is known. */
   #startEnvironment(): void {
-    this.#environment = new Uint8Array(this.#environmentLength);
+    this.#environment = new Uint8Array(Math.min(this.#environmentLength, INITIAL_ENVIRONMENT_CAPACITY));
     this.#environmentFilled = 0;
     this.#advance("length");
   }
 
   /** HEADERS: copies the environment block, then checks its closing comma and parses it. */
   #readEnvironment(chunk: Uint8Array, offset: number): number {
-    const environment = this.#environment as Uint8Array;
-    const blockBytes = Math.min(chunk.length - offset, environment.length - this.#environmentFilled);
+    const blockBytes = Math.min(chunk.length - offset, this.#environmentLength - this.#environmentFilled);
     if (blockBytes > 0) {
+      const filled = this.#environmentFilled + blockBytes;
+      let environment = this.#environment as Uint8Array;
+      if (filled > environment.length) {
+        const grown = new Uint8Array(Math.min(this.#environmentLength, Math.max(environment.length * 2, filled)));
+        grown.set(environment.subarray(0, this.#environmentFilled));
+        environment = this.#environment = grown;
+      }
       environment.set(chunk.subarray(offset, offset + blockBytes), this.#environmentFilled);
-      this.#environmentFilled += blockBytes;
+      this.#environmentFilled = filled;
       offset += blockBytes;
     }
     if (offset === chunk.length) return offset;
-    // The block is complete and this byte must be the netstring's comma.
+    // The block is complete (the buffer has grown to exactly its length), and this byte
+    // must be the netstring's comma.
+    const environment = this.#environment as Uint8Array;
     const terminator = chunk[offset] as number;
     this.#environment = null;
     if (terminator !== COMMA) {
@@ -480,8 +504,8 @@ export class SCGIReader {
   }
 
   /** DONE: the request is complete; the rest of the chunk is extra data, an error or discarded. */
-  #readAfterEnd(chunk: Uint8Array, offset: number): number {
-    this.#advance("data after body", chunk.length - offset);
+  #readAfterEnd(chunk: Uint8Array): number {
+    this.#advance("data after body");
     return chunk.length;
   }
 }

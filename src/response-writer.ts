@@ -11,7 +11,7 @@
 
 import { writeLatin1 } from "./bytes.js";
 import { BadEventInStateError, type ProtocolError } from "./errors.js";
-import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
+import { isValidated, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
 import { TXState } from "./states.js";
 
 /**
@@ -20,15 +20,16 @@ import { TXState } from "./states.js";
  */
 type SendKind = "ResponseHeaders" | "ResponseHeaders without document" | "ResponseBody" | "ResponseEnd";
 
+/** The transmit states other than ERROR, which is reported through the recorded error instead. */
+type WritingState = Exclude<TXState, typeof TXState.ERROR>;
+
 /**
  * The transmit state machine: state, then kind of event sent, to next state. The README's
  * diagram is rendered from this table, and a test keeps the two equal.
  *
  * @internal
  */
-export const TX_TRANSITIONS: Readonly<
-  Record<Exclude<TXState, typeof TXState.ERROR>, Partial<Record<SendKind, TXState>>>
-> = {
+export const TX_TRANSITIONS: Readonly<Record<WritingState, Partial<Record<SendKind, WritingState>>>> = {
   [TXState.HEADERS]: {
     ResponseHeaders: TXState.BODY,
     "ResponseHeaders without document": TXState.NO_BODY,
@@ -38,9 +39,13 @@ export const TX_TRANSITIONS: Readonly<
   [TXState.DONE]: {},
 };
 
-/** Classifies a value passed to `send`, or `null` if it is not a response event at all. */
+/**
+ * Classifies a value passed to `send`, or `null` if it is not a response event at all, or
+ * is a `ResponseHeaders` that its constructor did not check.
+ */
 function sendKind(event: unknown): SendKind | null {
   if (event instanceof ResponseHeaders) {
+    if (!isValidated(event)) return null;
     return event.status === null ? "ResponseHeaders without document" : "ResponseHeaders";
   }
   if (event instanceof ResponseBody) return "ResponseBody";
@@ -116,7 +121,7 @@ function encodeHeaders(headers: ResponseHeaders): Uint8Array {
  */
 export class SCGIWriter {
   /** The current state; `ERROR` is reported through {@link #error} instead. */
-  #state: Exclude<TXState, typeof TXState.ERROR> = TXState.HEADERS;
+  #state: WritingState = TXState.HEADERS;
 
   /** The first error met; once set, the writer is dead and every `send` throws it. */
   #error: ProtocolError | null = null;
@@ -147,16 +152,17 @@ export class SCGIWriter {
     if (this.#error !== null) throw this.#error;
     const kind = sendKind(event);
     const next = kind === null ? undefined : TX_TRANSITIONS[this.#state][kind];
-    if (next === undefined) {
+    if (kind === null || next === undefined) {
       this.#error = new BadEventInStateError(describeValue(event), this.#state);
       throw this.#error;
     }
-    this.#state = next as Exclude<TXState, typeof TXState.ERROR>;
-    switch (event.type) {
+    this.#state = next;
+    switch (kind) {
       case "ResponseHeaders":
-        return encodeHeaders(event);
+      case "ResponseHeaders without document":
+        return encodeHeaders(event as ResponseHeaders);
       case "ResponseBody":
-        return event.data;
+        return (event as ResponseBody).data;
       case "ResponseEnd":
         return null;
     }

@@ -112,6 +112,7 @@ describe("ResponseHeaders", () => {
     ["lower-case hop-by-hop name", "200 OK", [["transfer-encoding", "chunked"]], HopByHopHeaderError],
     ["local redirect without Location", null, [], NonDocumentHeadersError],
     ["local redirect with only other headers", null, [["X", "1"]], NonDocumentHeadersError],
+    ["local redirect to an empty Location", null, [["Location", ""]], NonDocumentHeadersError],
   ] as const)("rejects a %s", (_name, status, headers, errorClass) => {
     expect(() => new ResponseHeaders(status, headers)).toThrow(errorClass);
   });
@@ -129,6 +130,18 @@ describe("ResponseHeaders", () => {
     ["a missing value", "200 OK", [["X"]]],
   ])("rejects %s with a TypeError", (_name, status, headers) => {
     expect(() => new ResponseHeaders(status as never, headers as never)).toThrow(TypeError);
+  });
+});
+
+describe("ResponseHeaders cannot be changed after its checks", () => {
+  it("is frozen, and so are its other headers", () => {
+    const headers = new ResponseHeaders("200 OK", [["X", "1"]]);
+    expect(() => {
+      (headers as { status: string }).status = "200 OK\r\nSet-Cookie: evil=1";
+    }).toThrow(TypeError);
+    expect(() => (headers.otherHeaders as [string, string][]).push(["Y", "a\r\nInjected: 1"])).toThrow(TypeError);
+    expect(headers.status).toBe("200 OK");
+    expect(headers.otherHeaders).toEqual([["X", "1"]]);
   });
 });
 

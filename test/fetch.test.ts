@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { responseEvents, toRequest, toResponseHeaders } from "../src/fetch.js";
+import { localRedirect, responseEvents, toRequest, toResponseHeaders } from "../src/fetch.js";
 import { RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../src/index.js";
 import { latin1 } from "./support/scgi.js";
 
@@ -154,6 +154,7 @@ describe("toResponseHeaders", () => {
     [new Response(null, { status: 204 }), "204 No Content"],
     [new Response("x", { status: 404, statusText: "Nowhere" }), "404 Nowhere"],
     [new Response("x", { status: 299 }), "299"],
+    [new Response("x", { status: 200, statusText: " Fine " }), "200 Fine"],
     [Response.redirect("http://a.test/next", 301), "301 Moved Permanently"],
   ])("gives the status line %#", (response, status) => {
     expect(toResponseHeaders(response).status).toBe(status);
@@ -177,6 +178,22 @@ describe("toResponseHeaders", () => {
       ["set-cookie", "b=2"],
       ["x-kept", "yes"],
     ]);
+  });
+});
+
+describe("localRedirect", () => {
+  it("becomes status null and a Location alone, with no body", async () => {
+    const events: ResponseEvent[] = [];
+    for await (const event of responseEvents(localRedirect("/elsewhere"))) events.push(event);
+    expect(events.map((event) => event.type)).toEqual(["ResponseHeaders", "ResponseEnd"]);
+    const headers = events[0] as ResponseHeaders;
+    expect([headers.status, headers.location, headers.otherHeaders]).toEqual([null, "/elsewhere", []]);
+  });
+
+  it("is an ordinary Response to everything else, and an equal-looking one is not a local redirect", () => {
+    const redirect = localRedirect("/x");
+    expect(redirect).toBeInstanceOf(Response);
+    expect(toResponseHeaders(new Response(null, { headers: { location: "/x" } })).status).toBe("200 OK");
   });
 });
 

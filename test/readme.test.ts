@@ -45,6 +45,7 @@ describe("README", () => {
     const [, family, code, status] = row as string[];
     expect(code).toBe(`\`${error.code}\``);
     expect(family).toBe(error instanceof RemoteProtocolError ? "remote" : "local");
-    expect(status).toContain(error instanceof RemoteProtocolError ? String(error.httpStatus) : "");
+    if (error instanceof RemoteProtocolError) expect(status).toContain(String(error.httpStatus));
+    else expect(status).toBe("");
   });
 });

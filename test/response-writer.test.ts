@@ -74,6 +74,12 @@ describe("the transition table", () => {
     ["null", null, "null"],
     ["a string", "ResponseEnd", "string"],
     ["an object without prototype", Object.create(null), "object"],
+    [
+      "a ResponseHeaders its constructor never checked",
+      Object.assign(Object.create(ResponseHeaders.prototype), { status: "200 OK\r\nX: injected", otherHeaders: [] }),
+      "ResponseHeaders",
+    ],
+    ["a copy of a checked ResponseHeaders", { ...new ResponseHeaders("200 OK", []) }, "Object"],
   ])("rejects %s", (_name, value, shown) => {
     const writer = new SCGIWriter();
     expect(() => writer.send(value as unknown as ResponseEvent)).toThrow(`Cannot send ${shown} in state HEADERS`);

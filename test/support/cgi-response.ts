@@ -9,7 +9,11 @@ export interface ParsedHeaderBlock {
   readonly rest: Uint8Array;
 }
 
-/** Parses `Name: value\r\n` lines up to the first empty line, decoding bytes as Latin-1. */
+/**
+ * Parses `Name: value\r\n` lines up to the first empty line, decoding bytes as Latin-1,
+ * and refuses what nginx would change or misframe: a value with surrounding whitespace,
+ * or a status that is not a final one (200 to 599).
+ */
 export function parseHeaderBlock(bytes: Uint8Array): ParsedHeaderBlock {
   const text = Array.from(bytes, (byte) => String.fromCharCode(byte)).join("");
   const end = text.indexOf("\r\n\r\n");
@@ -20,7 +24,12 @@ export function parseHeaderBlock(bytes: Uint8Array): ParsedHeaderBlock {
     .map((line): [string, string] => {
       const colon = line.indexOf(": ");
       if (colon <= 0) throw new Error(`malformed header line ${JSON.stringify(line)}`);
-      return [line.slice(0, colon), line.slice(colon + 2)];
+      const [name, value] = [line.slice(0, colon), line.slice(colon + 2)];
+      if (value !== value.replace(/^[ \t]+|[ \t]+$/g, ""))
+        throw new Error(`value with surrounding whitespace in ${JSON.stringify(line)}`);
+      if (name === "Status" && !/^[2-5][0-9]{2}(?: |$)/.test(value))
+        throw new Error(`not a final status: ${JSON.stringify(line)}`);
+      return [name, value];
     });
   return { fields, rest: bytes.subarray(end + 4) };
 }

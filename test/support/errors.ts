@@ -17,7 +17,7 @@ export const LEAVES: sioscgi.ProtocolError[] = [
   new sioscgi.MissingContentLengthError(),
   new sioscgi.BadContentLengthError(latin1("-1")),
   new sioscgi.PrematureEOFError(sioscgi.RXState.BODY),
-  new sioscgi.ExtraDataError(3),
+  new sioscgi.ExtraDataError(),
   new sioscgi.DataAfterEOFError(1),
   new sioscgi.HopByHopHeaderError("Connection"),
   new sioscgi.NotISO88591Error("status", "Ω"),

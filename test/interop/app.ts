@@ -1,0 +1,121 @@
+/**
+ * The application the interop suite serves through each web server: one fetch-style
+ * handler with a route per behaviour under test.
+ */
+
+import { createHash } from "node:crypto";
+import { localRedirect } from "../../src/fetch.js";
+import type { Handler } from "../../src/node.js";
+
+/** What the app has seen, for the tests to read back. */
+export interface AppState {
+  /** How many requests saw `request.signal` abort. */
+  aborted: number;
+}
+
+/** The byte at `index` of every streamed response, so that the client can check the whole. */
+export const streamByte = (index: number): number => (index * 7 + 3) % 251;
+
+/** The SHA-256 of `size` bytes of {@link streamByte}. */
+export function streamDigest(size: number): string {
+  const hash = createHash("sha256");
+  const block = new Uint8Array(65536);
+  for (let offset = 0; offset < size; offset += block.length) {
+    const length = Math.min(block.length, size - offset);
+    for (let index = 0; index < length; index++) block[index] = streamByte(offset + index);
+    hash.update(block.subarray(0, length));
+  }
+  return hash.digest("hex");
+}
+
+const latin1 = (bytes: Uint8Array | undefined): string | null =>
+  bytes === undefined ? null : String.fromCharCode(...bytes);
+
+/** The echo's answer: what arrived, as JSON. */
+export interface Echo {
+  method: string;
+  url: string;
+  length: number;
+  sha256: string;
+  headers: Record<string, string>;
+  /** Selected SCGI variables, their bytes as hex. */
+  variables: Record<string, string | null>;
+}
+
+export function createApp(state: AppState): Handler {
+  return async (request, scgi) => {
+    const url = new URL(request.url);
+    switch (url.pathname) {
+      case "/echo": {
+        const body = new Uint8Array(await request.arrayBuffer());
+        const variables: Record<string, string | null> = {};
+        for (const name of [
+          "REQUEST_METHOD",
+          "QUERY_STRING",
+          "CONTENT_LENGTH",
+          "HTTP_X_TEXT",
+          "HTTP_COOKIE",
+          "HTTP_X_A",
+        ]) {
+          const value = scgi.environment.get(name);
+          variables[name] = value === undefined ? null : Buffer.from(value).toString("hex");
+        }
+        const echo: Echo = {
+          method: request.method,
+          url: request.url,
+          length: body.length,
+          sha256: createHash("sha256").update(body).digest("hex"),
+          headers: Object.fromEntries(request.headers),
+          variables,
+        };
+        return Response.json(echo);
+      }
+      case "/status": {
+        const status = Number(url.searchParams.get("code"));
+        return new Response(status === 204 || status === 304 ? null : `status ${status}\n`, { status });
+      }
+      case "/moved":
+        return new Response("moved\n", {
+          status: 301,
+          headers: { location: "/echo?from=moved", "content-type": "text/plain" },
+        });
+      case "/local-redirect":
+        return localRedirect("/echo?from=local-redirect");
+      case "/stream": {
+        const size = Number(url.searchParams.get("size"));
+        let offset = 0;
+        const body = new ReadableStream<Uint8Array>(
+          {
+            pull(controller) {
+              const length = Math.min(65536, size - offset);
+              const chunk = new Uint8Array(length);
+              for (let index = 0; index < length; index++) chunk[index] = streamByte(offset + index);
+              offset += length;
+              controller.enqueue(chunk);
+              if (offset >= size) controller.close();
+            },
+          },
+          { highWaterMark: 0 },
+        );
+        return new Response(body, {
+          headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+        });
+      }
+      case "/throw":
+        throw new Error("the handler failed on purpose");
+      case "/watch-abort": {
+        request.signal.addEventListener("abort", () => {
+          state.aborted++;
+        });
+        await request.arrayBuffer().catch(() => {});
+        return new Response("read it all\n");
+      }
+      case "/state":
+        return Response.json(state);
+      default:
+        return new Response("not found\n", { status: 404 });
+    }
+  };
+}
+
+export { latin1 };
