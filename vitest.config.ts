@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Real web servers: npm run test:interop.
+    exclude: ["test/interop/**"],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

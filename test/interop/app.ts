@@ -104,11 +104,22 @@ export function createApp(state: AppState): Handler {
       case "/throw":
         throw new Error("the handler failed on purpose");
       case "/watch-abort": {
+        // Counts an abort of request.signal; ?wait=MS keeps the handler busy that long first.
         request.signal.addEventListener("abort", () => {
           state.aborted++;
         });
         await request.arrayBuffer().catch(() => {});
-        return new Response("read it all\n");
+        const wait = Number(url.searchParams.get("wait") ?? 0);
+        if (wait > 0 && !request.signal.aborted) {
+          await new Promise((resolve) => {
+            const timer = setTimeout(resolve, wait);
+            request.signal.addEventListener("abort", () => {
+              clearTimeout(timer);
+              resolve(undefined);
+            });
+          });
+        }
+        return new Response("done\n");
       }
       case "/state":
         return Response.json(state);
