@@ -1,0 +1,94 @@
+// npm run demo: the example application over SCGI, with nginx in front of it when nginx is
+// installed, each with a config generated in a temporary directory. Ctrl-C stops both.
+//
+//   SCGI_PORT (default 4000) and HTTP_PORT (default 8080) choose the loopback ports.
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "../examples/hello-app.mjs";
+
+const host = "127.0.0.1";
+const scgiPort = Number(process.env.SCGI_PORT ?? 4000);
+const httpPort = Number(process.env.HTTP_PORT ?? 8080);
+
+const server = await serve(host, scgiPort).catch((error) => {
+  console.error(
+    `Cannot listen on ${host}:${scgiPort} (${error.code ?? error.message}); set SCGI_PORT to another port.`,
+  );
+  process.exit(1);
+});
+console.log(`SCGI application listening on ${host}:${scgiPort}`);
+
+/** Where nginx is, if it is installed (Debian puts it in /usr/sbin). */
+function findNginx() {
+  const found = spawnSync("sh", ["-c", "command -v nginx"], {
+    env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+  });
+  return found.status === 0 ? found.stdout.toString().trim() : null;
+}
+
+const nginxPath = findNginx();
+let nginx = null;
+let directory = null;
+if (nginxPath === null) {
+  console.log(
+    [
+      "nginx is not installed, so only the SCGI side runs. To browse it, install nginx",
+      "(Debian/Ubuntu: sudo apt-get install nginx-light) and run npm run demo again, or point",
+      `any SCGI client at ${host}:${scgiPort} (examples/ has configs for nginx, Apache and lighttpd).`,
+    ].join("\n"),
+  );
+} else {
+  directory = mkdtempSync(join(tmpdir(), "sioscgi-demo-"));
+  chmodSync(directory, 0o777); // nginx's workers may run as another user and write here
+  const config = join(directory, "nginx.conf");
+  writeFileSync(
+    config,
+    `daemon off;
+worker_processes 1;
+pid ${directory}/nginx.pid;
+error_log stderr warn;
+events {}
+http {
+    access_log off;
+    client_body_temp_path ${directory}/client_body;
+    scgi_temp_path ${directory}/scgi_temp;
+    proxy_temp_path ${directory}/proxy_temp;
+    fastcgi_temp_path ${directory}/fastcgi_temp;
+    uwsgi_temp_path ${directory}/uwsgi_temp;
+    server {
+        listen ${host}:${httpPort};
+        location / {
+            include /etc/nginx/scgi_params;
+            scgi_pass ${host}:${scgiPort};
+        }
+    }
+}
+`,
+  );
+  nginx = spawn(nginxPath, ["-p", directory, "-c", config, "-e", "stderr"], { stdio: "inherit" });
+  nginx.once("exit", (code) => {
+    if (!stopping) {
+      console.error(`nginx stopped (exit ${code}); is port ${httpPort} free? Set HTTP_PORT to another port.`);
+      stop(1);
+    }
+  });
+  console.log(`nginx listening on ${host}:${httpPort}, passing requests to the application over SCGI`);
+  console.log(`\nOpen http://${host}:${httpPort}/ in a browser. Ctrl-C stops everything.`);
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  if (nginx !== null && nginx.exitCode === null) {
+    const exited = new Promise((resolve) => nginx.once("exit", resolve));
+    nginx.kill("SIGTERM");
+    await exited;
+  }
+  if (directory !== null) rmSync(directory, { recursive: true, force: true });
+  server.close(() => process.exit(code));
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));
