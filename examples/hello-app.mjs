@@ -5,20 +5,20 @@
 //   npm run demo                                      # the same, with nginx in front when it is installed
 import { createServer } from "sioscgi/node";
 
-const escape = (text) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+const html = (text) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
 const latin1 = (bytes) => (bytes === undefined ? "" : String.fromCharCode(...bytes));
 
 /** The fetch-style handler: a web Request in, a web Response out. */
 export async function handler(request, scgi) {
   const url = new URL(request.url);
   const posted = request.method === "POST" ? await request.text() : null;
-  const variables = [...scgi.environment].map(([name, value]) => `${escape(name)}=${escape(latin1(value))}`).join("\n");
+  const variables = [...scgi.environment].map(([name, value]) => `${html(name)}=${html(latin1(value))}`).join("\n");
   const page = `<!doctype html>
 <meta charset="utf-8">
 <title>sioscgi demo</title>
 <h1>Hello over SCGI</h1>
-<p>${escape(request.method)} <code>${escape(url.pathname + url.search)}</code>, served by sioscgi on Node ${process.version}.</p>
-${posted === null ? "" : `<p>You posted: <code>${escape(posted)}</code></p>`}
+<p>${html(request.method)} <code>${html(url.pathname + url.search)}</code>, served by sioscgi on Node ${process.version}.</p>
+${posted === null ? "" : `<p>You posted: <code>${html(posted)}</code></p>`}
 <form method="post"><input name="message" placeholder="Say something"> <button>Post</button></form>
 <h2>The SCGI environment</h2>
 <pre>${variables}</pre>
