@@ -155,13 +155,22 @@ function parseEnvironment(block: Uint8Array, mergeHTTPHeaders: boolean): Map<str
   const environment = new Map<string, Uint8Array>();
   // A bad name is reported only once the whole block is known to have an even string count.
   let nameError: RemoteProtocolError | null = null;
+  const { buffer, byteOffset } = block;
   let position = 0;
   while (position <= finalNul) {
-    const nameEnd = block.indexOf(NUL, position);
+    // Plain loops rather than indexOf: names and values are a few bytes long, and a call
+    // into the indexOf builtin per string costs more than scanning them here (the
+    // profile of an nginx request put a third of its time in this function). Each loop
+    // stops at the final NUL at the latest.
+    let nameEnd = position;
+    while (block[nameEnd] !== NUL) nameEnd++;
     const name = decodeLatin1(block, position, nameEnd);
     if (nameEnd === finalNul) return new OddStringCountError(name);
-    const valueEnd = block.indexOf(NUL, nameEnd + 1);
-    const value = block.subarray(nameEnd + 1, valueEnd);
+    let valueEnd = nameEnd + 1;
+    while (block[valueEnd] !== NUL) valueEnd++;
+    // The same view as block.subarray(nameEnd + 1, valueEnd), made without subarray's
+    // species lookup, which made it the dearer of the two.
+    const value = new Uint8Array(buffer, byteOffset + nameEnd + 1, valueEnd - nameEnd - 1);
     const earlier = environment.get(name);
     if (nameError !== null) {
       // Keep scanning only to find out whether the string count is odd.
