@@ -281,6 +281,32 @@ describe("good requests", () => {
     }
   });
 
+  it("decodes every name to its own bytes, however many names came before (names are cached)", () => {
+    // More names than the reader's cache holds, many sharing a length and all but a byte,
+    // some Latin-1 beyond ASCII, some too long to cache; each request parsed twice, so
+    // that the second pass meets names the first one left in the cache, and others it evicted.
+    const names = Array.from({ length: 2000 }, (_, index) => `HTTP_X_${index.toString(36)}`);
+    names.push("HTTP_\xe9T\xc9", "HTTP_\xffAB", `HTTP_${"L".repeat(80)}`, `HTTP_${"L".repeat(79)}M`);
+    const variables: [string, string][] = [
+      ...MINIMAL,
+      ...names.map((name, index): [string, string] => [name, `${index}`]),
+    ];
+    const reversed: [string, string][] = [...MINIMAL, ...variables.slice(2).reverse()];
+    for (const request of [variables, reversed, variables, reversed]) {
+      const reader = new SCGIReader({ rxBufferLimit: 1 << 20 });
+      expect(entries(feed(reader, [scgiRequest(request)]).environment)).toEqual(request);
+    }
+  });
+
+  it("a cached name never stands in for a different one of the same length", () => {
+    for (const name of ["HTTP_AB", "HTTP_AC", "HTTP_BA", "HTTP_AB", "HTTP_A\xc2"]) {
+      const variables: [string, string][] = [...MINIMAL, [name, "v"]];
+      for (const { label, chunks } of chunkings(scgiRequest(variables))) {
+        expect(entries(feed(new SCGIReader(), chunks).environment), label).toEqual(variables);
+      }
+    }
+  });
+
   it("passes body bytes on as views into the caller's chunks, never copies", () => {
     const reader = new SCGIReader();
     const chunk = withContentLength("3", "abc");
