@@ -216,7 +216,8 @@ function parseEnvironment(block: Uint8Array, mergeHTTPHeaders: boolean): Map<str
   const finalNul = block.length - 1;
   if (block[finalNul] !== NUL) return new EnvironmentNotNulTerminatedError(block[finalNul] as number);
   const environment = new Map<string, Uint8Array>();
-  const repeats = new Map<string, Uint8Array[]>();
+  // Made on the first repeat only: most requests have none.
+  let repeats: Map<string, Uint8Array[]> | null = null;
   let nameError: RemoteProtocolError | null = null;
   const { buffer, byteOffset } = block;
   let position = 0;
@@ -244,13 +245,14 @@ function parseEnvironment(block: Uint8Array, mergeHTTPHeaders: boolean): Map<str
     } else if (!mergeHTTPHeaders || !name.startsWith(HTTP_PREFIX)) {
       nameError = new DuplicateVariableError(name);
     } else {
+      repeats ??= new Map();
       const values = repeats.get(name);
       if (values === undefined) repeats.set(name, [earlier, value]);
       else values.push(value);
     }
   }
   if (nameError !== null) return nameError;
-  for (const [name, values] of repeats) environment.set(name, joinValues(name, values));
+  for (const [name, values] of repeats ?? []) environment.set(name, joinValues(name, values));
   return environment;
 }
 
