@@ -6,7 +6,7 @@
  * the built dist/, the same strict code the tests run. The memory suite runs each case in
  * a child process (bench/memory.mjs).
  *
- * Suites (issue 6): 1. an nginx GET round trip; 2. a POST with a 64 KiB body in 16 KiB
+ * Suites: 1. an nginx GET round trip; 2. a POST with a 64 KiB body in 16 KiB
  * chunks; 3. environments fed one byte at a time; 4. body throughput with 1 MiB chunks;
  * 5. memory per connection. The end-to-end suite through nginx is not here.
  */
@@ -255,6 +255,6 @@ await postSuite();
 await oneByteSuite();
 await throughputSuite();
 memorySuite();
-heading("Targets (issue 6)");
+heading("Targets");
 for (const line of targets) console.log(line);
 console.log("  not run  end to end through nginx and wrk (npm run bench:e2e does not exist yet)");
