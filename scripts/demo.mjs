@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "../examples/hello-app.mjs";
+import { nginxConfig } from "./nginx-config.mjs";
 
 const host = "127.0.0.1";
 const scgiPort = Number(process.env.SCGI_PORT ?? 4000);
@@ -43,30 +44,7 @@ if (nginxPath === null) {
   directory = mkdtempSync(join(tmpdir(), "sioscgi-demo-"));
   chmodSync(directory, 0o777); // nginx's workers may run as another user and write here
   const config = join(directory, "nginx.conf");
-  writeFileSync(
-    config,
-    `daemon off;
-worker_processes 1;
-pid ${directory}/nginx.pid;
-error_log stderr warn;
-events {}
-http {
-    access_log off;
-    client_body_temp_path ${directory}/client_body;
-    scgi_temp_path ${directory}/scgi_temp;
-    proxy_temp_path ${directory}/proxy_temp;
-    fastcgi_temp_path ${directory}/fastcgi_temp;
-    uwsgi_temp_path ${directory}/uwsgi_temp;
-    server {
-        listen ${host}:${httpPort};
-        location / {
-            include /etc/nginx/scgi_params;
-            scgi_pass ${host}:${scgiPort};
-        }
-    }
-}
-`,
-  );
+  writeFileSync(config, nginxConfig({ directory, listen: `${host}:${httpPort}`, scgiPass: `${host}:${scgiPort}` }));
   nginx = spawn(nginxPath, ["-p", directory, "-c", config, "-e", "stderr"], { stdio: "inherit" });
   nginx.once("exit", (code) => {
     if (!stopping) {

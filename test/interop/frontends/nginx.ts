@@ -2,6 +2,7 @@
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { nginxConfig } from "../../../scripts/nginx-config.mjs";
 import { type Frontend, freePort, program, runFrontend, scratchDirectory } from "../harness.js";
 
 export async function startNginx(appPort: number): Promise<Frontend> {
@@ -9,30 +10,6 @@ export async function startNginx(appPort: number): Promise<Frontend> {
   const directory = scratchDirectory("nginx");
   const port = await freePort();
   const config = join(directory, "nginx.conf");
-  writeFileSync(
-    config,
-    `daemon off;
-worker_processes 1;
-pid ${directory}/nginx.pid;
-error_log stderr warn;
-events {}
-http {
-    access_log off;
-    client_body_temp_path ${directory}/client_body;
-    scgi_temp_path ${directory}/scgi_temp;
-    proxy_temp_path ${directory}/proxy_temp;
-    fastcgi_temp_path ${directory}/fastcgi_temp;
-    uwsgi_temp_path ${directory}/uwsgi_temp;
-    client_max_body_size 100m;
-    server {
-        listen 127.0.0.1:${port};
-        location / {
-            include /etc/nginx/scgi_params;
-            scgi_pass 127.0.0.1:${appPort};
-        }
-    }
-}
-`,
-  );
+  writeFileSync(config, nginxConfig({ directory, listen: `127.0.0.1:${port}`, scgiPass: `127.0.0.1:${appPort}` }));
   return runFrontend(nginx, ["-p", directory, "-c", config, "-e", "stderr"], port, directory);
 }

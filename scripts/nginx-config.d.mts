@@ -1,0 +1,2 @@
+/** Types of nginx-config.mjs, which the TypeScript tests import. */
+export function nginxConfig(options: { directory: string; listen: string; scgiPass: string }): string;
