@@ -1,17 +1,11 @@
 /** nginx in front of the app: `scgi_pass`, with Debian's `scgi_params`. */
 
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Frontend, freePort, program, runFrontend, scratchDirectory } from "../harness.js";
+import { type Frontend, startFrontend } from "../harness.js";
 
-export async function startNginx(appPort: number): Promise<Frontend> {
-  const nginx = program("nginx");
-  const directory = scratchDirectory("nginx");
-  const port = await freePort();
-  const config = join(directory, "nginx.conf");
-  writeFileSync(
-    config,
-    `daemon off;
+export function startNginx(appPort: number): Promise<Frontend> {
+  return startFrontend(
+    "nginx",
+    (directory, port) => `daemon off;
 worker_processes 1;
 pid ${directory}/nginx.pid;
 error_log stderr warn;
@@ -33,6 +27,6 @@ http {
     }
 }
 `,
+    (configFile, directory) => ["-p", directory, "-c", configFile, "-e", "stderr"],
   );
-  return runFrontend(nginx, ["-p", directory, "-c", config, "-e", "stderr"], port, directory);
 }
