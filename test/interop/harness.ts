@@ -6,7 +6,7 @@
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +109,7 @@ export async function runFrontend(command: string, args: string[], port: number,
     await waitForPort(port, child, () => output);
   } catch (error) {
     child.kill("SIGKILL");
+    rmSync(directory, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -168,4 +169,22 @@ export async function rawRequest(
   const rest = data.subarray(headEnd + 4);
   const chunked = headers.some(([name, value]) => name === "transfer-encoding" && /chunked/i.test(value));
   return { status: Number(statusLine.split(" ")[1]), headers, body: chunked ? dechunk(rest) : rest };
+}
+
+/**
+ * Starts the web server `name` (a program on PATH or in sbin) on a free loopback port: writes
+ * `config(directory, port)` to `name.conf` in a fresh scratch directory and runs the program
+ * with `args(configFile, directory)`, in the foreground, until the Frontend is stopped.
+ */
+export async function startFrontend(
+  name: string,
+  config: (directory: string, port: number) => string,
+  args: (configFile: string, directory: string) => string[],
+): Promise<Frontend> {
+  const command = program(name);
+  const directory = scratchDirectory(name);
+  const port = await freePort();
+  const configFile = join(directory, `${name}.conf`);
+  writeFileSync(configFile, config(directory, port));
+  return runFrontend(command, args(configFile, directory), port, directory);
 }

@@ -6,4 +6,5 @@ interopSuite("nginx", startNginx, {
   localRedirect: 302,
   twoCookieLines: "a=1; b=2",
   midUploadDisconnect: "never reaches the app",
+  disconnectWhileHandlerWorks: "noticed at the answer",
 });

@@ -26,6 +26,14 @@ export interface Quirks {
    * request never reaches the app because the server buffers whole bodies first.
    */
   readonly midUploadDisconnect: "aborted" | "never reaches the app";
+  /**
+   * A client that leaves while the handler works on a complete request: the server closes
+   * its connection to the app, which sioscgi/node notices when it writes the answer (an
+   * EOF after a complete request may be an SCGI client's half-close, so it cannot tell
+   * before) and then aborts `request.signal`; or the server keeps the connection and reads
+   * the whole answer, so the handler never hears of it.
+   */
+  readonly disconnectWhileHandlerWorks: "noticed at the answer" | "unnoticed";
 }
 
 const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
@@ -190,15 +198,19 @@ export function interopSuite(name: string, start: StartFrontend, quirks: Quirks)
       expect((await fetch(`${frontend.url}/echo`)).status).toBe(200);
     });
 
-    it("a client that disconnects while the handler works: the handler sees the abort", async () => {
+    it(`a client that disconnects while the handler works: ${quirks.disconnectWhileHandlerWorks === "unnoticed" ? "the handler never hears of it" : "the abort comes when the answer is written"}`, async () => {
       const before = app.state.aborted;
       const socket = net.connect(frontend.port, "127.0.0.1");
       await once(socket, "connect");
       socket.write("GET /watch-abort?wait=5000 HTTP/1.1\r\nHost: app.test\r\n\r\n");
       await sleep(300);
       socket.destroy();
-      for (let waited = 0; app.state.aborted === before && waited < 5000; waited += 50) await sleep(50);
-      expect(app.state.aborted).toBe(before + 1);
+      // The handler answers 5 s after the request arrived; an abort has a second more to
+      // show, and without one the case waits that long to be sure.
+      const expected = before + (quirks.disconnectWhileHandlerWorks === "unnoticed" ? 0 : 1);
+      const deadline = Date.now() + 5700;
+      while (app.state.aborted === before && Date.now() < deadline) await sleep(50);
+      expect(app.state.aborted).toBe(expected);
     });
 
     it("1,000 sequential and 200 concurrent requests, leaving no connection behind", async () => {

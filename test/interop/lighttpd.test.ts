@@ -1,0 +1,18 @@
+import { startLighttpd } from "./frontends/lighttpd.js";
+import { interopSuite } from "./suite.js";
+
+interopSuite("lighttpd", startLighttpd, {
+  chunkedUpload: "forwarded",
+  localRedirect: 302,
+  twoCookieLines: "a=1; b=2",
+  midUploadDisconnect: "never reaches the app",
+  disconnectWhileHandlerWorks: "unnoticed",
+});
+
+interopSuite("lighttpd streaming request bodies", (appPort) => startLighttpd(appPort, 2), {
+  chunkedUpload: 411,
+  localRedirect: 302,
+  twoCookieLines: "a=1; b=2",
+  midUploadDisconnect: "aborted",
+  disconnectWhileHandlerWorks: "unnoticed",
+});
