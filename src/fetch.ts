@@ -110,20 +110,42 @@ function tryURL(scheme: string, host: string, path: string): URL | null {
   }
 }
 
+/** The characters a URL path keeps as they are (RFC 3986 pchar, and "/"); any other is percent-encoded. */
+const PATH_CHARACTER = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+
+/**
+ * Percent-encodes a decoded path such as `SCRIPT_NAME` + `PATH_INFO` (CGI gives them
+ * decoded), one byte per character, as they are ISO-8859-1 here.
+ */
+function encodePath(path: string): string {
+  let encoded = "";
+  for (const character of path) {
+    encoded += PATH_CHARACTER.test(character)
+      ? character
+      : `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return encoded;
+}
+
 /**
  * The request's URL, from `REQUEST_SCHEME` (or `HTTPS=on`), `HTTP_HOST` (else
  * `SERVER_NAME` and `SERVER_PORT`) and `REQUEST_URI` (else `SCRIPT_NAME`, `PATH_INFO` and
  * `QUERY_STRING`). A host that does not parse falls back to the next source, and finally
  * to `localhost`.
+ *
+ * After a local redirect served by Apache (`REDIRECT_URL` is set), `REQUEST_URI` still
+ * names the original request, so the path comes from `SCRIPT_NAME` and `PATH_INFO`, which
+ * name the target.
  */
 function requestURL(headers: RequestHeaders): URL {
   const https =
     variable(headers, "REQUEST_SCHEME").toLowerCase() === "https" || variable(headers, "HTTPS").toLowerCase() === "on";
   const scheme = https ? "https" : "http";
   const query = variable(headers, "QUERY_STRING");
+  const redirected = headers.environment.has("REDIRECT_URL");
   let path =
-    variable(headers, "REQUEST_URI") ||
-    `${variable(headers, "SCRIPT_NAME")}${variable(headers, "PATH_INFO")}${query === "" ? "" : `?${query}`}`;
+    (redirected ? "" : variable(headers, "REQUEST_URI")) ||
+    `${encodePath(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"))}${query === "" ? "" : `?${query}`}`;
   // A path that does not start with "/" could otherwise become part of the authority.
   if (!path.startsWith("/")) path = `/${path}`;
   const serverName = variable(headers, "SERVER_NAME");
@@ -167,7 +189,8 @@ function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
  *
  * - method: `REQUEST_METHOD` (default `GET`);
  * - URL: `REQUEST_SCHEME` or `HTTPS=on`, then `HTTP_HOST` or `SERVER_NAME`:`SERVER_PORT`,
- *   then `REQUEST_URI` or `SCRIPT_NAME` + `PATH_INFO` + `?QUERY_STRING`;
+ *   then `REQUEST_URI`, or `SCRIPT_NAME` + `PATH_INFO` + `?QUERY_STRING` when there is no
+ *   `REQUEST_URI` or after a local redirect (`REDIRECT_URL` is set);
  * - headers: every `HTTP_*` variable (`HTTP_X_FOO` becomes `x-foo`), `CONTENT_TYPE`, and
  *   `CONTENT_LENGTH` when there is a body; values are decoded as ISO-8859-1, and any value
  *   a `Headers` refuses is dropped;

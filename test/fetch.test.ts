@@ -71,6 +71,23 @@ describe("toRequest", () => {
     ],
     ["nothing at all: localhost", {}, "http://localhost/"],
     [
+      "SCRIPT_NAME and PATH_INFO percent-encoded, as CGI gives them decoded",
+      { HTTP_HOST: "c.test", SCRIPT_NAME: "/a b", PATH_INFO: "/#c?d%é" },
+      "http://c.test/a%20b/%23c%3Fd%25%E9",
+    ],
+    [
+      "after an Apache local redirect: the target's SCRIPT_NAME, not the original REQUEST_URI",
+      {
+        HTTP_HOST: "c.test",
+        REQUEST_URI: "/local-redirect",
+        REDIRECT_URL: "/local-redirect",
+        REDIRECT_STATUS: "200",
+        SCRIPT_NAME: "/echo",
+        QUERY_STRING: "from=local-redirect",
+      },
+      "http://c.test/echo?from=local-redirect",
+    ],
+    [
       "a path like //other.test cannot change the host",
       { HTTP_HOST: "e.test", REQUEST_URI: "//other.test/x" },
       "http://e.test//other.test/x",
