@@ -14,7 +14,7 @@
 
 import { decodeLatin1 } from "./bytes.js";
 import { type RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
-import { HOP_BY_HOP_HEADERS } from "./header-rules.js";
+import { HOP_BY_HOP_HEADERS, TOKEN } from "./header-rules.js";
 
 /** Options of {@link toRequest}. */
 export interface ToRequestOptions {
@@ -24,6 +24,9 @@ export interface ToRequestOptions {
 
 /** Methods whose requests carry no body: a `Request` refuses one for them. */
 const BODILESS_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
+
+/** Methods the fetch standard forbids in a `Request`. */
+const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /** The variables that are HTTP headers but that the CGI variables without `HTTP_` state better. */
 const SHADOWED_HEADERS: ReadonlySet<string> = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE"]);
@@ -223,16 +226,17 @@ export function toRequest(
   const base: RequestInit = { headers: requestHeaders(headers, hasBody) };
   if (options.signal !== undefined) base.signal = options.signal;
   const url = requestURL(headers);
-  try {
-    if (!hasBody) return new Request(url, { ...base, method });
-    // `duplex: "half"` is required by the fetch standard for a streamed request body.
-    const bodyInit = body instanceof ReadableStream ? { body, duplex: "half" } : { body: body as BodyInit };
-    return new Request(url, { ...base, method, ...bodyInit } as RequestInit);
-  } catch {
+  if (FORBIDDEN_METHODS.has(method.toUpperCase()) || !TOKEN.test(method)) {
     // A method `Request` refuses (CONNECT, TRACE, TRACK, or not a token): the application
     // still sees the request, as a bodiless GET, and finds the real method in REQUEST_METHOD.
+    // Checked here rather than left to `Request` throwing, because Bun's does not: it accepts
+    // CONNECT and TRACE, and turns a method that is not a token into GET with the body kept.
     return new Request(url, { ...base, method: "GET" });
   }
+  if (!hasBody) return new Request(url, { ...base, method });
+  // `duplex: "half"` is required by the fetch standard for a streamed request body.
+  const bodyInit = body instanceof ReadableStream ? { body, duplex: "half" } : { body: body as BodyInit };
+  return new Request(url, { ...base, method, ...bodyInit } as RequestInit);
 }
 
 /** The responses made by {@link localRedirect}, recognised without any mark on the wire. */

@@ -28,8 +28,8 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   "upgrade",
 ]);
 
-/** An RFC 9110 token: the only characters a header name may have. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An RFC 9110 token: the only characters a header name (or a request method) may have. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * A status line's content after `Status: `: a final status code (200 to 599; a 1xx code
