@@ -1,7 +1,8 @@
 /**
- * The portable suite: every test file that needs nothing of Node's beyond what Deno and Bun
- * provide too, for `npm run test:deno` and `npm run test:bun`, which start vitest itself on
- * those runtimes. (`npm test` runs everything on Node, with coverage: vitest.config.ts.)
+ * The portable suite: every test file in test/ (not its subfolders, such as the interop
+ * suite) that needs nothing of Node's beyond what Deno and Bun provide too, for
+ * `npm run test:deno` and `npm run test:bun`, which start vitest itself on those runtimes.
+ * (`npm test` runs everything on Node, with coverage: vitest.config.ts.)
  */
 
 import { defineConfig } from "vitest/config";
@@ -19,7 +20,7 @@ console.log(`sioscgi: the portable test suite on ${started}`);
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/*.test.ts"],
     exclude: NODE_ONLY,
     env: { SIOSCGI_TEST_RUNTIME: started },
     setupFiles: ["test/support/same-runtime.ts"],
