@@ -46,9 +46,9 @@ if (nginxPath === null) {
   const config = join(directory, "nginx.conf");
   writeFileSync(config, nginxConfig({ directory, listen: `${host}:${httpPort}`, scgiPass: `${host}:${scgiPort}` }));
   nginx = spawn(nginxPath, ["-p", directory, "-c", config, "-e", "stderr"], { stdio: "inherit" });
-  nginx.once("exit", (code) => {
+  nginx.once("exit", (code, signal) => {
     if (!stopping) {
-      console.error(`nginx stopped (exit ${code}); is port ${httpPort} free? Set HTTP_PORT to another port.`);
+      console.error(`nginx stopped (${signal ?? `exit ${code}`}); is port ${httpPort} free? Set HTTP_PORT to another port.`);
       stop(1);
     }
   });
@@ -60,7 +60,7 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  if (nginx !== null && nginx.exitCode === null) {
+  if (nginx !== null && nginx.exitCode === null && nginx.signalCode === null) {
     const exited = new Promise((resolve) => nginx.once("exit", resolve));
     nginx.kill("SIGTERM");
     await exited;

@@ -103,27 +103,31 @@ function variable(headers: RequestHeaders, name: string): string {
   return value === undefined ? "" : decodeLatin1(value);
 }
 
-/** Parses `scheme://host` + `path`, or returns `null` if that is not a valid URL. */
-function tryURL(scheme: string, host: string, path: string): URL | null {
-  if (host === "") return null;
-  try {
-    return new URL(`${scheme}://${host}${path}`);
-  } catch {
-    return null;
-  }
-}
+/**
+ * A host as a `Host` header may give it: a registered name, an IPv4 address or a bracketed
+ * IPv6 address, and an optional port. Nothing else, so that a peer's `Host` cannot reach
+ * into the URL's userinfo, path, query or fragment (`evil@a.test`, `a.test\\admin`, `a.test?x`).
+ */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]{0,5})?$/;
 
-/** The characters a URL path keeps as they are (RFC 3986 pchar, and "/"); any other is percent-encoded. */
-const PATH_CHARACTER = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+/** What a URL path keeps as it is (RFC 3986 pchar and "/"), with "%" when the text is already percent-encoded. */
+const PATH_AS_IS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const ENCODED_PATH_AS_IS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+/** What a URL query keeps as it is, with "%" (a query is always given encoded). */
+const QUERY_AS_IS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
+
+/** A request target in absolute form (`http://host/path`), which a proxy-style client may send. */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/;
 
 /**
- * Percent-encodes a decoded path such as `SCRIPT_NAME` + `PATH_INFO` (CGI gives them
- * decoded), one byte per character, as they are ISO-8859-1 here.
+ * Percent-encodes every character of `text` that `asIs` does not allow, one byte per
+ * character (the text is ISO-8859-1 here), so that raw bytes are never re-encoded as UTF-8.
  */
-function encodePath(path: string): string {
+function percentEncode(text: string, asIs: RegExp): string {
+  if (asIs.test(text)) return text;
   let encoded = "";
-  for (const character of path) {
-    encoded += PATH_CHARACTER.test(character)
+  for (const character of text) {
+    encoded += asIs.test(character)
       ? character
       : `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
   }
@@ -131,35 +135,55 @@ function encodePath(path: string): string {
 }
 
 /**
- * The request's URL, from `REQUEST_SCHEME` (or `HTTPS=on`), `HTTP_HOST` (else
- * `SERVER_NAME` and `SERVER_PORT`) and `REQUEST_URI` (else `SCRIPT_NAME`, `PATH_INFO` and
- * `QUERY_STRING`). A host that does not parse falls back to the next source, and finally
- * to `localhost`.
- *
- * After a local redirect served by Apache (`REDIRECT_URL` is set), `REQUEST_URI` still
- * names the original request, so the path comes from `SCRIPT_NAME` and `PATH_INFO`, which
- * name the target.
+ * The request's path and query, encoded so that nothing in them can change the URL's
+ * structure: from `REQUEST_URI` (as sent, already encoded; an absolute-form target keeps
+ * only its path), or else from `SCRIPT_NAME` + `PATH_INFO` (which CGI gives decoded) and
+ * `QUERY_STRING`. After a local redirect served by Apache (`REDIRECT_URL` is set),
+ * `REQUEST_URI` still names the original request, so the second source names the target.
  */
+function requestTarget(headers: RequestHeaders): string {
+  const requestURI = headers.environment.has("REDIRECT_URL") ? "" : variable(headers, "REQUEST_URI");
+  let path: string;
+  let query: string;
+  if (requestURI !== "") {
+    const target = requestURI.replace(ABSOLUTE_FORM, "");
+    const questionMark = target.indexOf("?");
+    path = percentEncode(questionMark < 0 ? target : target.slice(0, questionMark), ENCODED_PATH_AS_IS);
+    query = questionMark < 0 ? "" : percentEncode(target.slice(questionMark + 1), QUERY_AS_IS);
+  } else {
+    path = percentEncode(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"), PATH_AS_IS);
+    query = percentEncode(variable(headers, "QUERY_STRING"), QUERY_AS_IS);
+  }
+  return `${path.startsWith("/") ? "" : "/"}${path}${query === "" ? "" : `?${query}`}`;
+}
+
+/**
+ * The request's host: `HTTP_HOST` if it is a valid host, else `SERVER_NAME` with
+ * `SERVER_PORT` unless that is the scheme's default, else `localhost`.
+ */
+function requestHost(headers: RequestHeaders, https: boolean): string {
+  const host = variable(headers, "HTTP_HOST");
+  if (HOST.test(host)) return host;
+  const name = variable(headers, "SERVER_NAME");
+  // CGI gives an IPv6 server address bare; a URL needs it in brackets.
+  const bracketed = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
+  const port = variable(headers, "SERVER_PORT");
+  const withPort = /^[0-9]{1,5}$/.test(port) && port !== (https ? "443" : "80") ? `${bracketed}:${port}` : bracketed;
+  return name !== "" && HOST.test(withPort) ? withPort : "localhost";
+}
+
+/** The request's URL; see {@link requestTarget} and {@link requestHost}. */
 function requestURL(headers: RequestHeaders): URL {
   const https =
     variable(headers, "REQUEST_SCHEME").toLowerCase() === "https" || variable(headers, "HTTPS").toLowerCase() === "on";
   const scheme = https ? "https" : "http";
-  const query = variable(headers, "QUERY_STRING");
-  const redirected = headers.environment.has("REDIRECT_URL");
-  let path =
-    (redirected ? "" : variable(headers, "REQUEST_URI")) ||
-    `${encodePath(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"))}${query === "" ? "" : `?${query}`}`;
-  // A path that does not start with "/" could otherwise become part of the authority.
-  if (!path.startsWith("/")) path = `/${path}`;
-  const serverName = variable(headers, "SERVER_NAME");
-  const serverPort = variable(headers, "SERVER_PORT");
-  const defaultPort = https ? "443" : "80";
-  const serverHost = serverPort === "" || serverPort === defaultPort ? serverName : `${serverName}:${serverPort}`;
-  return (
-    tryURL(scheme, variable(headers, "HTTP_HOST"), path) ??
-    tryURL(scheme, serverHost, path) ??
-    (tryURL(scheme, "localhost", path) as URL)
-  );
+  const target = requestTarget(headers);
+  try {
+    return new URL(`${scheme}://${requestHost(headers, https)}${target}`);
+  } catch {
+    // A host the pattern lets through but the URL parser refuses (an invalid IPv6 address).
+    return new URL(`${scheme}://localhost${target}`);
+  }
 }
 
 /**
@@ -291,10 +315,24 @@ export function toResponseHeaders(response: Response): ResponseHeaders {
   return new ResponseHeaders(statusLine(response), fields);
 }
 
+/** Options of {@link responseEvents}. */
+export interface ResponseEventsOptions {
+  /**
+   * Aborting it cancels the response body and ends the iteration without a
+   * `ResponseEnd`: abort it when the client goes away, so that the body's source stops.
+   */
+  readonly signal?: AbortSignal;
+  /** Yield no body (and cancel it), as for the answer to a HEAD request. */
+  readonly withoutBody?: boolean;
+}
+
 /**
  * Turns a web `Response` into the events to `send`: a `ResponseHeaders` (see
  * {@link toResponseHeaders}), a `ResponseBody` for each non-empty chunk of its body as the
  * body streams, and a `ResponseEnd`. Stopping the iteration early cancels the body.
+ *
+ * @throws `TypeError` on the first step, before any event, if the body cannot be read (a
+ *   `Response` whose body was already used, or is locked).
  *
  * @example
  * ```ts
@@ -304,18 +342,30 @@ export function toResponseHeaders(response: Response): ResponseHeaders {
  * }
  * ```
  */
-export async function* responseEvents(response: Response): AsyncGenerator<ResponseEvent, void, undefined> {
-  yield toResponseHeaders(response);
-  if (response.body !== null) {
-    const reader = response.body.getReader();
-    try {
+export async function* responseEvents(
+  response: Response,
+  options: ResponseEventsOptions = {},
+): AsyncGenerator<ResponseEvent, void, undefined> {
+  const { signal, withoutBody = false } = options;
+  if (withoutBody) void response.body?.cancel().catch(() => {});
+  // Taken before anything is yielded, so that an unreadable body fails before the headers.
+  const reader = withoutBody ? null : (response.body?.getReader() ?? null);
+  const cancel = (): void => {
+    void reader?.cancel().catch(() => {});
+  };
+  signal?.addEventListener("abort", cancel, { once: true });
+  try {
+    yield toResponseHeaders(response);
+    if (reader !== null) {
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
         if (chunk.value.length > 0) yield new ResponseBody(chunk.value);
       }
-    } finally {
-      // Releases the body's source when the consumer stops early; a no-op once it is done.
-      await reader.cancel().catch(() => {});
     }
+    if (signal?.aborted) return;
+    yield new ResponseEnd();
+  } finally {
+    signal?.removeEventListener("abort", cancel);
+    // Releases the body's source when the consumer stops early; a no-op once it is done.
+    cancel();
   }
-  yield new ResponseEnd();
 }

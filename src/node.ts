@@ -134,7 +134,11 @@ class Exchange {
     );
     socket.on("data", (chunk: Buffer) => this.#receive(chunk));
     socket.on("end", () => this.#receive(EOF));
-    socket.on("timeout", () => this.#fail(new ClientTimeoutError("the client")));
+    socket.on("timeout", () => {
+      // A client that has its whole answer but does not close is dropped without fuss.
+      if (this.#requestComplete && this.#responseComplete) socket.destroy();
+      else this.#fail(new ClientTimeoutError("the client"));
+    });
     socket.on("close", () => this.#closed());
     // A socket error is followed by "close", which does the cleaning up.
     socket.on("error", () => {});
@@ -205,19 +209,22 @@ class Exchange {
       this.#sendInternalServerError(this.#conn);
       return;
     }
-    if (request.method === "HEAD") {
-      void response.body?.cancel();
-      response = new Response(null, response);
-    }
+    // A handler that answered without touching the body never will: read the rest of it
+    // and drop it now. Waiting until the answer is written would deadlock with a client
+    // that sends its whole body before it reads the answer (the socket is paused while
+    // the body is not read, and the client does not read while it is still sending).
+    if (request.body !== null && !request.body.locked && !request.bodyUsed) void request.body.cancel().catch(() => {});
     let headersSent = false;
     try {
-      for await (const event of responseEvents(response)) {
+      const events = responseEvents(response, { signal: this.#abort.signal, withoutBody: request.method === "HEAD" });
+      for await (const event of events) {
         if (this.#socket.destroyed) return;
         const bytes = this.#conn.send(event);
         headersSent = true;
         if (bytes !== null && bytes.length > 0 && !this.#socket.write(bytes)) await this.#drained();
       }
     } catch (error) {
+      if (this.#socket.destroyed) return;
       this.#settings.onError(error);
       // Nothing sent yet (a header the Response allowed but SCGI does not): answer 500
       // through a fresh writer, since the connection's own may be poisoned. Otherwise the
@@ -245,6 +252,9 @@ class Exchange {
   /** The response is complete: close now, or once the rest of the request has been read. */
   #finish(): void {
     this.#responseComplete = true;
+    // From now on the server only waits for the client: to take the answer, send the rest
+    // of the body, and close. One that does none of it within the idle timeout is dropped.
+    this.#updateTimeout();
     if (this.#requestComplete) {
       this.#socket.end();
       return;
@@ -284,7 +294,7 @@ class Exchange {
 
   /** Arms the idle timeout only while the server waits on the client, never on the handler. */
   #updateTimeout(): void {
-    const waitingForClient = this.#writing || (!this.#requestComplete && !this.#paused);
+    const waitingForClient = this.#responseComplete || this.#writing || (!this.#requestComplete && !this.#paused);
     this.#socket.setTimeout(waitingForClient ? this.#settings.idleTimeout : 0);
   }
 
@@ -318,7 +328,9 @@ class Exchange {
  *
  * The request body streams with backpressure, and is read to its end even when the
  * handler ignores it. `request.signal` is aborted when the client disconnects early or
- * breaks the protocol. A handler that throws, or rejects, gets the client a 500 that says
+ * breaks the protocol (while the socket is paused because the handler is not reading the
+ * body, a disconnect is seen once it reads on or answers). A client that has its whole
+ * answer but does not close is dropped after `idleTimeout`. A handler that throws, or rejects, gets the client a 500 that says
  * nothing of the error; a response body that fails mid-way closes the connection. HEAD
  * responses are sent without their body.
  *
@@ -342,7 +354,14 @@ export function createServer(handler: Handler, options: ServerOptions = {}): net
     headersTimeout: positive("headersTimeout", headersTimeout, 60_000),
     idleTimeout: positive("idleTimeout", idleTimeout, 60_000),
     bodyHighWaterMark: positive("bodyHighWaterMark", bodyHighWaterMark, 65_536),
-    onError: onError ?? ((error) => console.error(error)),
+    onError: (error) => {
+      try {
+        (onError ?? console.error)(error);
+      } catch (failure) {
+        // An onError that throws must not take the server down with it.
+        console.error(failure);
+      }
+    },
   };
   return net.createServer({ allowHalfOpen: true }, (socket) => {
     new Exchange(socket, handler, settings);

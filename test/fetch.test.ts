@@ -256,6 +256,46 @@ describe("responseEvents", () => {
     ]);
   });
 
+  it("throws before any event when the body was already used", async () => {
+    const response = new Response("once");
+    await response.text();
+    await expect(responseEvents(response).next()).rejects.toThrow(TypeError);
+  });
+
+  it("withoutBody yields the headers and the end only, and cancels the body", async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const events: ResponseEvent[] = [];
+    for await (const event of responseEvents(new Response(body), { withoutBody: true })) events.push(event);
+    expect(events.map((event) => event.type)).toEqual(["ResponseHeaders", "ResponseEnd"]);
+    expect(cancelled).toBe(true);
+  });
+
+  it("keeps a local redirect without body", async () => {
+    const first = await responseEvents(localRedirect("/x"), { withoutBody: true }).next();
+    expect((first.value as ResponseHeaders).status).toBeNull();
+  });
+
+  it("an aborted signal cancels a body that is waiting, and ends without ResponseEnd", async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const controller = new AbortController();
+    const events = responseEvents(new Response(body), { signal: controller.signal });
+    expect((await events.next()).value).toBeInstanceOf(ResponseHeaders);
+    const pending = events.next();
+    controller.abort();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(cancelled).toBe(true);
+  });
+
   it("cancels the body when the consumer stops early", async () => {
     let cancelled = false;
     const body = new ReadableStream<Uint8Array>({

@@ -4,8 +4,10 @@
  */
 
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { localRedirect } from "../src/fetch.js";
 import { BadNetstringLengthError, PrematureEOFError, RequestHeaders } from "../src/index.js";
 import {
   ClientDisconnectedError,
@@ -53,11 +55,20 @@ afterEach(async () => {
 });
 
 /** Starts a server for one test, collecting what it reports through onError. */
-async function serve(handler: Handler, options: ServerOptions = {}): Promise<{ port: number; errors: unknown[] }> {
+async function serve(
+  handler: Handler,
+  options: ServerOptions = {},
+): Promise<{ port: number; errors: unknown[]; server: import("node:net").Server }> {
   const errors: unknown[] = [];
   const server = createServer(handler, { onError: (error) => errors.push(error), ...options });
   running.push(server);
-  return { port: await listen(server), errors };
+  return { port: await listen(server), errors, server };
+}
+
+/** Resolves with `read()` once it is not undefined, polling for up to five seconds. */
+async function eventually<T>(read: () => T | undefined): Promise<T | undefined> {
+  for (let waited = 0; read() === undefined && waited < 5000; waited += 20) await sleep(20);
+  return read();
 }
 
 describe("serving", () => {
@@ -83,7 +94,7 @@ describe("serving", () => {
     expect(response.body.toString()).toBe("GET http://app.test/p?q=1 1 192.0.2.9");
   });
 
-  it("streams a 4 MiB request body to the handler and a 4 MiB response back, intact", async () => {
+  it("streams a 4 MiB request body to the handler and a 4 MiB response back, intact", { timeout: 30_000 }, async () => {
     const upload = new Uint8Array(4 << 20).map((_, index) => (index * 31) % 251);
     const { port } = await serve(async (req) => {
       const received = new Uint8Array(await req.arrayBuffer());
@@ -109,7 +120,9 @@ describe("serving", () => {
     expect(response.body.length).toBe(0);
   });
 
-  it("reads the whole body the handler ignored before closing, so the response is not reset", async () => {
+  it("reads the whole body the handler ignored before closing, so the response is not reset", {
+    timeout: 30_000,
+  }, async () => {
     const { port } = await serve(() => new Response("ignored your upload"));
     const socket = await connect(port);
     const answer = readAll(socket);
@@ -119,26 +132,94 @@ describe("serving", () => {
     expect(parse(bytes).body.toString()).toBe("ignored your upload");
   });
 
-  it("pauses the socket while the handler does not read the body (backpressure)", async () => {
+  it("pauses the socket while the handler does not read the body (backpressure)", { timeout: 30_000 }, async () => {
     let release = (): void => {};
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const { port } = await serve(async (req) => {
+    const { port, server } = await serve(async (req) => {
       await released;
       return new Response(sha256(new Uint8Array(await req.arrayBuffer())));
+    });
+    let serverSide: import("node:net").Socket | undefined;
+    server.on("connection", (socket) => {
+      serverSide = socket;
     });
     const upload = new Uint8Array(32 << 20).fill(7);
     const socket = await connect(port);
     const answer = readAll(socket);
     socket.end(request("POST", "/", upload));
-    await sleep(300);
-    // Kernel buffers hold a few MiB at most; without backpressure the server would have read
-    // everything by now, leaving nothing queued on the client's side.
-    expect(socket.writableLength).toBeGreaterThan(16 << 20);
+    await sleep(500);
+    // The handler's stream holds 64 KiB and the socket's own buffer a little more: without
+    // backpressure the server would have read most of the 32 MiB by now.
+    expect(serverSide?.bytesRead).toBeLessThan(4 << 20);
     release();
     const { bytes } = await answer;
     expect(parse(bytes).body.toString()).toBe(sha256(upload));
+  });
+
+  it("answers a client that sends its whole body before reading, when the handler ignores the body", {
+    timeout: 30_000,
+  }, async () => {
+    const answerSize = 20 << 20;
+    const { port } = await serve(() => new Response(new Uint8Array(answerSize)));
+    const socket = await connect(port);
+    socket.pause();
+    const upload = request("POST", "/", new Uint8Array(32 << 20));
+    // Send everything first, then read: as mod_proxy_scgi does.
+    await new Promise<void>((resolve) => socket.write(upload, () => resolve()));
+    socket.end();
+    socket.resume();
+    const { bytes } = await readAll(socket);
+    expect(parse(bytes).body.length).toBe(answerSize);
+  });
+
+  it("serves a Response shared between requests without crashing: 200, then 500 once its body is used, HEAD still fine", async () => {
+    const shared = new Response("shared");
+    const { port, errors } = await serve(() => shared);
+    expect(parse(await exchange(port, request("GET", "/"))).body.toString()).toBe("shared");
+    expect(parse(await exchange(port, request("GET", "/"))).status).toBe("500 Internal Server Error");
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    const head = parse(await exchange(port, request("HEAD", "/")));
+    expect([head.status, head.body.length]).toEqual(["200 OK", 0]);
+  });
+
+  it("sends a local redirect to a HEAD request as a local redirect", async () => {
+    const { port } = await serve(() => localRedirect("/elsewhere"));
+    expect((await exchange(port, request("HEAD", "/"))).toString()).toBe("Location: /elsewhere\r\n\r\n");
+  });
+
+  it("drops a client that has its whole answer but never closes, after idleTimeout", async () => {
+    const { port } = await serve(() => new Response("bye"), { idleTimeout: 200 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(request("GET", "/")); // and never end
+    const { bytes } = await answer;
+    expect(parse(bytes).body.toString()).toBe("bye");
+  });
+
+  it("cancels the response body when the client resets the connection while the body waits for data", async () => {
+    let cancelled = false;
+    const { port } = await serve(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(latin1("first"));
+            },
+            cancel() {
+              cancelled = true;
+            },
+          }),
+        ),
+    );
+    const socket = await connect(port);
+    socket.write(request("GET", "/"));
+    await once(socket, "data");
+    // A reset, not a close: a close after a complete request reads as an SCGI client's
+    // half-close, which the server can only tell from a full close when it next writes.
+    socket.resetAndDestroy();
+    expect(await eventually(() => (cancelled ? true : undefined))).toBe(true);
   });
 });
 
@@ -192,6 +273,25 @@ describe("errors", () => {
     const port = await listen(server);
     await exchange(port, request("GET", "/"));
     expect(logged).toHaveBeenCalledWith(expect.objectContaining({ message: "logged by default" }));
+    logged.mockRestore();
+  });
+
+  it("survives an onError that throws", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const server = createServer(
+      () => {
+        throw new Error("handler");
+      },
+      {
+        onError: () => {
+          throw new Error("onError itself");
+        },
+      },
+    );
+    running.push(server);
+    const port = await listen(server);
+    expect(parse(await exchange(port, request("GET", "/"))).status).toBe("500 Internal Server Error");
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ message: "onError itself" }));
     logged.mockRestore();
   });
 
@@ -276,8 +376,7 @@ describe("timeouts and disconnects", () => {
     socket.write(request("POST", "/", new Uint8Array(1 << 20)).subarray(0, 4096));
     await sleep(50);
     leave(socket);
-    await sleep(50);
-    return { reason, port };
+    return { reason: await eventually(() => reason), port };
   }
 
   it("aborts request.signal when the client closes mid-upload (a premature EOF), and stays up", async () => {
