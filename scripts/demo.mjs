@@ -48,7 +48,9 @@ if (nginxPath === null) {
   nginx = spawn(nginxPath, ["-p", directory, "-c", config, "-e", "stderr"], { stdio: "inherit" });
   nginx.once("exit", (code, signal) => {
     if (!stopping) {
-      console.error(`nginx stopped (${signal ?? `exit ${code}`}); is port ${httpPort} free? Set HTTP_PORT to another port.`);
+      console.error(
+        `nginx stopped (${signal ?? `exit ${code}`}); is port ${httpPort} free? Set HTTP_PORT to another port.`,
+      );
       stop(1);
     }
   });

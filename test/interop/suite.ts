@@ -89,11 +89,15 @@ export function interopSuite(name: string, start: StartFrontend, quirks: Quirks)
 
     it(`a chunked upload is ${quirks.chunkedUpload === "forwarded" ? "forwarded with its length" : "refused with 411"}`, async () => {
       const body = payload(100_000);
+      // Slowly, so that a server streaming request bodies cannot have the whole body (and
+      // so its length) before it must start passing it on.
+      let offset = 0;
       const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (let offset = 0; offset < body.length; offset += 10_000)
-            controller.enqueue(body.slice(offset, offset + 10_000));
-          controller.close();
+        async pull(controller) {
+          if (offset > 0) await sleep(30);
+          controller.enqueue(body.slice(offset, offset + 10_000));
+          offset += 10_000;
+          if (offset >= body.length) controller.close();
         },
       });
       const response = await fetch(`${frontend.url}/echo`, {
