@@ -5,6 +5,7 @@
  */
 
 export { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
+export type { EnvironmentInit, EnvironmentValue } from "./environment.js";
 export {
   BadContentLengthError,
   BadEventInStateError,

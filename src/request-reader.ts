@@ -42,7 +42,7 @@ import {
   quoteBytes,
   type RemoteProtocolError,
 } from "./errors.js";
-import { RequestBody, RequestEnd, type RequestEvent, RequestHeaders } from "./events.js";
+import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "./events.js";
 import { RXState } from "./states.js";
 
 /** Options of {@link SCGIReader}. */
@@ -541,7 +541,7 @@ export class SCGIReader {
       this.#fail(bodyLength);
       return;
     }
-    this.#queue.push(new RequestHeaders(environment as Map<string, Uint8Array>));
+    this.#queue.push(receivedRequestHeaders(environment as Map<string, Uint8Array>));
     this.#bodyRemaining = bodyLength;
     this.#advance("environment");
     if (bodyLength === 0) this.#endRequest();
