@@ -59,5 +59,6 @@ export {
   ResponseHeaders,
 } from "./events.js";
 export { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
+export { SCGIClientWriter } from "./request-writer.js";
 export { SCGIWriter } from "./response-writer.js";
 export { RXState, TXState } from "./states.js";
