@@ -60,5 +60,6 @@ export {
 } from "./events.js";
 export { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
 export { SCGIClientWriter } from "./request-writer.js";
+export { SCGIClientReader, type SCGIClientReaderOptions } from "./response-reader.js";
 export { SCGIWriter } from "./response-writer.js";
 export { RXState, TXState } from "./states.js";

@@ -43,6 +43,7 @@ it("exports the documented runtime names and no others", () => {
       "InvalidHeaderValueError",
       "StatusHeaderError",
       "DuplicateResponseHeaderError",
+      "SCGIClientReader",
       "SCGIClientWriter",
       "BadResponseStatusError",
       "BadResponseHeaderError",
