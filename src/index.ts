@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { SCGIClientConnection, type SCGIClientConnectionOptions } from "./client-connection.js";
 export { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
 export type { EnvironmentInit, EnvironmentValue } from "./environment.js";
 export {
@@ -58,6 +59,7 @@ export {
   type ResponseEvent,
   ResponseHeaders,
 } from "./events.js";
+export { type DecodedResponse, decodeResponse, encodeRequest } from "./one-shot.js";
 export { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
 export { SCGIClientWriter } from "./request-writer.js";
 export { SCGIClientReader, type SCGIClientReaderOptions } from "./response-reader.js";
