@@ -219,7 +219,11 @@ export class SCGIClientReader {
     return this.#error;
   }
 
-  /** How many bytes the reader holds: the part of a header line that awaits its LF; never more than `rxBufferLimit`. */
+  /**
+   * How many bytes the reader holds: the buffer for a header line split across chunks,
+   * which grows by doubling up to `rxBufferLimit` and is released with the header block;
+   * otherwise 0. The body is never buffered.
+   */
   get bufferedBytes(): number {
     return this.#line?.length ?? 0;
   }
