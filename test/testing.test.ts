@@ -200,7 +200,8 @@ describe("what the test gets back", () => {
       () => new Response("x", { headers: { connection: "close", "keep-alive": "timeout=5", "x-kept": "yes" } }),
       new Request("http://app.test/"),
     );
-    expect([...response.headers.keys()]).toEqual(["content-type", "x-kept"]);
+    // Only these: whether a Response adds a content-type of its own differs between runtimes.
+    expect([...response.headers.keys()].filter((name) => name !== "content-type")).toEqual(["x-kept"]);
   });
 });
 
