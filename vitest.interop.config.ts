@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// The interop suite: this library's Node server behind real web servers (npm run test:interop).
+// The interop suite (npm run test:interop): this library's Node server behind real web servers,
+// and its client against real SCGI servers (rTorrent, uWSGI) and against its own server.
 export default defineConfig({
   test: {
     include: ["test/interop/**/*.test.ts"],

@@ -26,6 +26,20 @@ if (conn.txState !== TXState.DONE) throw new Error("unexpected state " + conn.tx
 if (typeof createServer !== "function" || typeof toRequest !== "function") throw new Error("missing entry points");
 // The entry points share one core: an event from sioscgi/fetch is an instance of sioscgi's class.
 if (!(toResponseHeaders(new Response("x")) instanceof ResponseHeaders)) throw new Error("two copies of the core");
+// The client side reads what the server side wrote.
+const decoded = decodeResponse(wire);
+if (decoded.status !== 200 || decoded.headers.contentType !== "text/plain") throw new Error("decodeResponse failed");
+if (encodeRequest({}, new Uint8Array(0)).length !== request.length) throw new Error("encodeRequest failed");
+// sioscgi/testing runs a handler through both sides, with no socket.
+serveInMemory(() => new Response("in memory"), new Request("http://app.test/"))
+  .then((response) => response.text())
+  .then((text) => {
+    if (text !== "in memory") throw new Error("serveInMemory answered " + JSON.stringify(text));
+  })
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 process.stdout.write(String.fromCharCode(...wire));
 `;
 
@@ -40,9 +54,10 @@ try {
     join(scratch, "esm.mjs"),
     body(
       [
-        'import { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } from "sioscgi";',
+        'import { SCGIConnection, ResponseHeaders, ResponseEnd, TXState, decodeResponse, encodeRequest } from "sioscgi";',
         'import { toRequest, toResponseHeaders } from "sioscgi/fetch";',
         'import { createServer } from "sioscgi/node";',
+        'import { serveInMemory } from "sioscgi/testing";',
       ].join("\n"),
     ),
   );
@@ -50,9 +65,10 @@ try {
     join(scratch, "cjs.cjs"),
     body(
       [
-        'const { SCGIConnection, ResponseHeaders, ResponseEnd, TXState } = require("sioscgi");',
+        'const { SCGIConnection, ResponseHeaders, ResponseEnd, TXState, decodeResponse, encodeRequest } = require("sioscgi");',
         'const { toRequest, toResponseHeaders } = require("sioscgi/fetch");',
         'const { createServer } = require("sioscgi/node");',
+        'const { serveInMemory } = require("sioscgi/testing");',
       ].join("\n"),
     ),
   );

@@ -38,10 +38,27 @@ export type ProtocolErrorCode =
   | "ERR_SCGI_INVALID_HEADER_NAME"
   | "ERR_SCGI_INVALID_HEADER_VALUE"
   | "ERR_SCGI_STATUS_HEADER"
-  | "ERR_SCGI_DUPLICATE_RESPONSE_HEADER";
+  | "ERR_SCGI_DUPLICATE_RESPONSE_HEADER"
+  | "ERR_SCGI_BAD_RESPONSE_STATUS"
+  | "ERR_SCGI_BAD_RESPONSE_HEADER"
+  | "ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH"
+  | "ERR_SCGI_RESPONSE_HEADERS_TOO_LONG"
+  | "ERR_SCGI_INCOMPLETE_RESPONSE"
+  | "ERR_SCGI_EXTRA_RESPONSE_DATA"
+  | "ERR_SCGI_INVALID_VARIABLE_NAME"
+  | "ERR_SCGI_INVALID_VARIABLE_VALUE"
+  | "ERR_SCGI_DUPLICATE_REQUEST_VARIABLE"
+  | "ERR_SCGI_INVALID_CONTENT_LENGTH"
+  | "ERR_SCGI_INVALID_SCGI_VERSION"
+  | "ERR_SCGI_BODY_LENGTH_MISMATCH";
 
-/** The HTTP statuses a {@link RemoteProtocolError} suggests answering with. */
-export type SuggestedHTTPStatus = 400 | 413 | 431;
+/**
+ * The HTTP statuses a {@link RemoteProtocolError} suggests answering with: 400, 413 or 431
+ * for a malformed request (a server's errors), 502 for a malformed response (a client's
+ * errors: RFC 9110 defines 502 Bad Gateway as the answer of a gateway that received an
+ * invalid response, and blaming the request with a 400 would be false).
+ */
+export type SuggestedHTTPStatus = 400 | 413 | 431 | 502;
 
 /** Longest excerpt of an offending value quoted in a message, in characters. */
 const EXCERPT_LIMIT = 64;
@@ -108,15 +125,18 @@ export abstract class ProtocolError extends Error {
 export abstract class LocalProtocolError extends ProtocolError {}
 
 /**
- * The peer broke the protocol: it sent a malformed request, or closed the connection
- * too early.
+ * The peer broke the protocol: it sent a malformed request (on a server) or response (on a
+ * client), or closed the connection too early.
  *
  * `receiveData` never throws these; the next `nextEvent` does, and so does every later
  * `nextEvent` and `send` (the connection is unusable). Answer with {@link httpStatus} if
  * no response has started, then close the connection.
  */
 export abstract class RemoteProtocolError extends ProtocolError {
-  /** The HTTP status an application should answer with: 400, or 413/431 for a limit. */
+  /**
+   * The HTTP status an application should answer with: on a server 400, or 413/431 for a
+   * limit; on a client (a gateway passing the response on) 502.
+   */
   readonly httpStatus: SuggestedHTTPStatus;
 
   /**
@@ -269,14 +289,17 @@ export class HopByHopHeaderError extends LocalProtocolError {
   }
 }
 
-/** A status, header name or header value has a character ISO-8859-1 cannot encode. */
+/**
+ * A response's status, header name or header value, or a request's variable name or value,
+ * has a character ISO-8859-1 cannot encode (one above U+00FF).
+ */
 export class NotISO88591Error extends LocalProtocolError {
   /**
-   * @param what - Which part of the response, for the message (`status`, `header name`, ...).
+   * @param what - What the text is, for the message (`Response status`, `Request variable name`, ...).
    * @param text - The offending text.
    */
   constructor(what: string, text: string) {
-    super("ERR_SCGI_NOT_ISO_8859_1", `Response ${what} ${quote(text)} is not encodable in ISO-8859-1`);
+    super("ERR_SCGI_NOT_ISO_8859_1", `${what} ${quote(text)} is not encodable in ISO-8859-1`);
   }
 }
 
@@ -352,5 +375,157 @@ export class BadEventInStateError extends LocalProtocolError {
    */
   constructor(eventName: string, state: TXState) {
     super("ERR_SCGI_BAD_EVENT_IN_STATE", `Cannot send ${eventName} in state ${state}`);
+  }
+}
+
+/**
+ * The response's status, from its `Status` header or an NPH status line (`HTTP/1.1 200
+ * OK`), is not a final code (200 to 599) optionally followed by a space and a reason
+ * phrase, or the response gives its status twice.
+ */
+export class BadResponseStatusError extends RemoteProtocolError {
+  /** @param problem - What is wrong, naming the offending text. */
+  constructor(problem: string) {
+    super("ERR_SCGI_BAD_RESPONSE_STATUS", `Invalid response status: ${problem}`, 502);
+  }
+}
+
+/**
+ * A line of the response's header block is not a header field: it has no colon, its name
+ * is not an HTTP token (whitespace before the colon and folded lines included), its value
+ * holds a control character, or it repeats `Content-Type` or `Location`, which a
+ * response has one of at most.
+ */
+export class BadResponseHeaderError extends RemoteProtocolError {
+  /**
+   * @param line - The offending line, without its line end.
+   * @param problem - What is wrong with it.
+   */
+  constructor(line: Uint8Array, problem: string) {
+    super("ERR_SCGI_BAD_RESPONSE_HEADER", `Response header line ${quoteBytes(line)} ${problem}`, 502);
+  }
+}
+
+/**
+ * The response's `Content-Length` is not a whole number in ASCII digits, is larger than
+ * `Number.MAX_SAFE_INTEGER`, or is given twice.
+ */
+export class BadResponseContentLengthError extends RemoteProtocolError {
+  /** @param problem - What is wrong, naming the offending value. */
+  constructor(problem: string) {
+    super("ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH", `Invalid response Content-Length: ${problem}`, 502);
+  }
+}
+
+/** The response's header block is longer than the client's `rxBufferLimit`. */
+export class ResponseHeadersTooLongError extends RemoteProtocolError {
+  /** @param limit - The configured `rxBufferLimit`. */
+  constructor(limit: number) {
+    super(
+      "ERR_SCGI_RESPONSE_HEADERS_TOO_LONG",
+      `Response header block exceeds the limit of ${limit} bytes without ending`,
+      502,
+    );
+  }
+}
+
+/**
+ * The server closed the connection before the response was complete: before the blank
+ * line that ends the header block, or before the body had the length its `Content-Length`
+ * declares.
+ */
+export class IncompleteResponseError extends RemoteProtocolError {
+  /** @param problem - What was missing. */
+  constructor(problem: string) {
+    super("ERR_SCGI_INCOMPLETE_RESPONSE", `Connection closed ${problem}`, 502);
+  }
+}
+
+/** The server sent more body bytes than the response's `Content-Length` declares. */
+export class ExtraResponseDataError extends RemoteProtocolError {
+  /** @param contentLength - The declared length. */
+  constructor(contentLength: number) {
+    super(
+      "ERR_SCGI_EXTRA_RESPONSE_DATA",
+      `Received more response body than its Content-Length of ${contentLength} bytes`,
+      502,
+    );
+  }
+}
+
+/**
+ * A request variable's name is empty or holds a NUL byte: the environment netstring
+ * separates names and values with NUL, so the server would read other variables.
+ */
+export class InvalidVariableNameError extends LocalProtocolError {
+  /** @param name - The name as given. */
+  constructor(name: string) {
+    super(
+      "ERR_SCGI_INVALID_VARIABLE_NAME",
+      name === "" ? "Request variable with an empty name" : `Request variable name ${quote(name)} holds a NUL byte`,
+    );
+  }
+}
+
+/** A request variable's value holds a NUL byte, which would end it early in the environment netstring. */
+export class InvalidVariableValueError extends LocalProtocolError {
+  /**
+   * @param name - The variable's name.
+   * @param value - The value as encoded.
+   */
+  constructor(name: string, value: Uint8Array) {
+    super(
+      "ERR_SCGI_INVALID_VARIABLE_VALUE",
+      `Request variable ${quote(name)} has a value holding a NUL byte: ${quoteBytes(value)}`,
+    );
+  }
+}
+
+/** A request environment given as `[name, value]` pairs names a variable twice. */
+export class DuplicateRequestVariableError extends LocalProtocolError {
+  /** @param name - The repeated name. */
+  constructor(name: string) {
+    super("ERR_SCGI_DUPLICATE_REQUEST_VARIABLE", `Request variable ${quote(name)} is given more than once`);
+  }
+}
+
+/**
+ * A request to send has no `CONTENT_LENGTH`, or one that is not a whole number in ASCII
+ * digits up to `Number.MAX_SAFE_INTEGER`. Every SCGI request must declare its body length.
+ */
+export class InvalidContentLengthError extends LocalProtocolError {
+  /** @param value - The value given, or `undefined` when there is none. */
+  constructor(value: Uint8Array | undefined) {
+    super(
+      "ERR_SCGI_INVALID_CONTENT_LENGTH",
+      value === undefined
+        ? "Request has no CONTENT_LENGTH variable"
+        : `Request variable CONTENT_LENGTH is ${quoteBytes(value)}, not a whole number in ASCII digits`,
+    );
+  }
+}
+
+/** A request to send carries an `SCGI` variable other than `1`, the only protocol version there is. */
+export class InvalidSCGIVersionError extends LocalProtocolError {
+  /** @param value - The value given. */
+  constructor(value: Uint8Array) {
+    super("ERR_SCGI_INVALID_SCGI_VERSION", `Request variable SCGI is ${quoteBytes(value)}; only "1" can be sent`);
+  }
+}
+
+/** The request body sent is longer, or shorter, than its `CONTENT_LENGTH` declares. */
+export class BodyLengthMismatchError extends LocalProtocolError {
+  /**
+   * @param sent - Body bytes sent, counting the refused event.
+   * @param contentLength - The declared length.
+   * @param ended - Whether `RequestEnd` was sent (too few bytes) rather than `RequestBody` (too many).
+   */
+  constructor(sent: number, contentLength: number, ended: boolean) {
+    super(
+      "ERR_SCGI_BODY_LENGTH_MISMATCH",
+      ended
+        ? `RequestEnd after ${sent} body bytes; CONTENT_LENGTH declares ${contentLength}`
+        : `RequestBody would make ${sent} body bytes; CONTENT_LENGTH declares ${contentLength}`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The six events: three a server receives (the request), three it sends (the response).
+ * The six events: the three of a request (a server receives them, a client sends them) and
+ * the three of a response (a server sends them, a client receives them).
  *
  * Strategy: events are small immutable classes, so `instanceof` works as it does in the
  * Python original, and each carries a readonly literal `type` so that `switch (event.type)`
@@ -9,6 +10,7 @@
  * @module
  */
 
+import { type EnvironmentInit, toEnvironment } from "./environment.js";
 import {
   DuplicateResponseHeaderError,
   HopByHopHeaderError,
@@ -26,11 +28,43 @@ function checkBytes(data: Uint8Array, eventName: string): Uint8Array {
 }
 
 /**
- * A request has started: its environment (the CGI-style variables) has arrived.
+ * The environment {@link receivedRequestHeaders} is handing to the `RequestHeaders`
+ * constructor, which then takes it as it is. Set for the duration of that one call only.
+ */
+let receivedEnvironment: Map<string, Uint8Array> | null = null;
+
+/**
+ * Makes the `RequestHeaders` of a request the reader has parsed, taking its `Map` as it is:
+ * no copy and no conversion, since the reader made it with byte values and names it has
+ * checked. Why not let the constructor find out: that would mean looking at every value of
+ * every request a server receives, for the sake of the client's convenience.
+ *
+ * @internal
+ */
+export function receivedRequestHeaders(environment: Map<string, Uint8Array>): RequestHeaders {
+  receivedEnvironment = environment;
+  const headers = new RequestHeaders(environment);
+  receivedEnvironment = null;
+  return headers;
+}
+
+/**
+ * A request's headers: its environment, the CGI-style variables. A server receives it
+ * first of a request's events; a client sends it first.
+ *
+ * To send one, build it from a `Map`, an array of `[name, value]` pairs or a plain object,
+ * with string values (encoded as ISO-8859-1) or bytes. The constructor only converts; the
+ * client's `send` checks that the result is a request it can send (a `CONTENT_LENGTH` of
+ * ASCII digits; an `SCGI` of `1` if any; no empty name, no NUL, nothing above U+00FF in a
+ * name), because the environment is a `Map` that can still change after construction, and
+ * `send` is where it is written.
  *
  * @example
  * ```ts
+ * // received, on a server:
  * const method = new TextDecoder().decode(event.environment.get("REQUEST_METHOD"));
+ * // to send, on a client:
+ * new RequestHeaders({ CONTENT_LENGTH: String(body.length), REQUEST_METHOD: "POST", REQUEST_URI: "/RPC2" });
  * ```
  */
 export class RequestHeaders {
@@ -38,25 +72,39 @@ export class RequestHeaders {
   readonly type = "RequestHeaders" as const;
 
   /**
-   * The environment variables, in the order the client sent them. Names are decoded as
-   * ISO-8859-1; values are left as bytes, because HTTP header values have no defined
-   * charset and only the application knows how to read them. A `Map` and not a plain
-   * object, so that a variable named `__proto__` is an ordinary entry.
+   * The environment variables, in order. Names are ISO-8859-1 text; values are bytes,
+   * because HTTP header values have no defined charset and only the application knows how
+   * to read them. A `Map` and not a plain object, so that a variable named `__proto__` is an
+   * ordinary entry. When received, names were decoded as ISO-8859-1 and the values live in
+   * a buffer the reader owns.
    */
   readonly environment: Map<string, Uint8Array>;
 
-  /** @param environment - The variables, name to value. */
-  constructor(environment: Map<string, Uint8Array>) {
-    this.environment = environment;
+  /**
+   * @param environment - The variables: a `Map`, an iterable of `[name, value]` pairs or a
+   *   plain object (whose own enumerable properties are taken; use a `Map` or pairs for a
+   *   variable named `__proto__`), in the order to send them. Values are strings, encoded
+   *   as ISO-8859-1, or `Uint8Array`s, kept without a copy. The result is always a new `Map`.
+   * @throws {@link NotISO88591Error} if a string value has a character above U+00FF.
+   * @throws {@link DuplicateRequestVariableError} if pairs name a variable twice.
+   * @throws `TypeError` if `environment` is not an object, an entry is not a pair, a name is
+   *   not a string, or a value is neither a string nor a `Uint8Array`.
+   */
+  constructor(environment: EnvironmentInit) {
+    this.environment =
+      receivedEnvironment !== null && environment === receivedEnvironment
+        ? receivedEnvironment
+        : toEnvironment(environment);
   }
 }
 
 /**
  * A chunk of the request body.
  *
- * Zero or more of these come between {@link RequestHeaders} and {@link RequestEnd}. None is
- * ever empty, so a request without a body produces none at all. Chunk boundaries follow the
- * chunks given to `receiveData`.
+ * Zero or more of these come between {@link RequestHeaders} and {@link RequestEnd}. None
+ * received is ever empty, so a request without a body produces none at all. Chunk
+ * boundaries follow the chunks given to `receiveData`. A client may send any number, of
+ * any size (an empty one sends nothing), as long as they add up to `CONTENT_LENGTH`.
  */
 export class RequestBody {
   /** Discriminant for `switch (event.type)`. */
@@ -79,7 +127,8 @@ export class RequestBody {
 
 /**
  * The request is complete: its headers and every body byte have been delivered by the
- * events before this one.
+ * events before this one. A client's `send` answers `null`: half-close the connection for
+ * writing and read the response.
  */
 export class RequestEnd {
   /** Discriminant for `switch (event.type)`. */
@@ -103,7 +152,9 @@ export function isValidated(headers: ResponseHeaders): boolean {
 }
 
 /**
- * The status and headers of the response: the first event to send.
+ * The status and headers of the response: the first event a server sends, and the first a
+ * client receives (with a status always: a client reads a response without one as
+ * `200 OK`, or `302 Found` when it has a `Location`).
  *
  * `Content-Type` and `Location` are taken out of the headers (their names compared without
  * regard to case) into {@link contentType} and {@link location}, because SCGI, like CGI,
@@ -198,12 +249,18 @@ export class ResponseHeaders {
   }
 }
 
-/** A chunk of the response body. An empty one is allowed and sends nothing. */
+/**
+ * A chunk of the response body. An empty one is allowed and sends nothing. A client
+ * receives none empty, each a view into the chunk passed to `receiveData` (zero-copy).
+ */
 export class ResponseBody {
   /** Discriminant for `switch (event.type)`. */
   readonly type = "ResponseBody" as const;
 
-  /** The bytes to send; `send` returns this same array, not a copy. */
+  /**
+   * The bytes to send; `send` returns this same array, not a copy. When received, a view
+   * into the chunk passed to `receiveData`: copy what you keep if you reuse read buffers.
+   */
   readonly data: Uint8Array;
 
   /**
@@ -215,14 +272,18 @@ export class ResponseBody {
   }
 }
 
-/** The response is complete: the last event of every response. `send` answers `null`: close the connection. */
+/**
+ * The response is complete: the last event of every response. A server's `send` answers
+ * `null`: close the connection. A client receives it when the server has closed the
+ * connection after a complete response.
+ */
 export class ResponseEnd {
   /** Discriminant for `switch (event.type)`. */
   readonly type = "ResponseEnd" as const;
 }
 
-/** The events a server receives: what `nextEvent` returns. */
+/** The events of a request: what a server's `nextEvent` returns and a client's `send` takes. */
 export type RequestEvent = RequestHeaders | RequestBody | RequestEnd;
 
-/** The events a server sends: what `send` takes. */
+/** The events of a response: what a server's `send` takes and a client's `nextEvent` returns. */
 export type ResponseEvent = ResponseHeaders | ResponseBody | ResponseEnd;

@@ -16,6 +16,13 @@ import { decodeLatin1 } from "./bytes.js";
 import { type RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
 import { HOP_BY_HOP_HEADERS, TOKEN } from "./header-rules.js";
 
+/**
+ * A fetch-style request handler, as `createServer` in `sioscgi/node` serves it and
+ * `serveInMemory` in `sioscgi/testing` runs it. `scgi` is the request's `RequestHeaders`,
+ * for the CGI variables a `Request` has no place for (`REMOTE_ADDR`, `SERVER_PROTOCOL`, ...).
+ */
+export type Handler = (request: Request, scgi: RequestHeaders) => Response | Promise<Response>;
+
 /** Options of {@link toRequest}. */
 export interface ToRequestOptions {
   /** Becomes `request.signal`: abort it when the client goes away. */

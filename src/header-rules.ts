@@ -5,6 +5,8 @@
  * written, against the HTTP grammar (RFC 9110 and 9112) rather than a deny-list of
  * dangerous characters, so that no status, name or value can end a line early, smuggle a
  * header or split a response, and a web server never receives a field it would reject.
+ * The client side holds the responses it receives to the same grammar, through the
+ * predicates, and reports a violation as the server's error.
  *
  * @module
  * @internal
@@ -47,6 +49,25 @@ const STATUS = /^[2-5][0-9]{2}(?: [\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*
 const FIELD_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
 
 /**
+ * Whether `status` is a final status code (200 to 599) optionally followed by a space and a
+ * reason phrase, as `"200 OK"`. The client holds a received status to this too, so that it
+ * can refuse, as the peer's error, what the `ResponseHeaders` constructor would refuse.
+ */
+export function isStatus(status: string): boolean {
+  return STATUS.test(status);
+}
+
+/** Whether `name` is an RFC 9110 token, the only form a header name may take. */
+export function isToken(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+/** Whether `value` is a field value without control characters or surrounding whitespace. */
+export function isFieldValue(value: string): boolean {
+  return FIELD_VALUE.test(value);
+}
+
+/**
  * Checks a status such as `"200 OK"`.
  *
  * @throws `TypeError` if it is not a string.
@@ -56,8 +77,8 @@ export function checkStatus(status: string): void {
   if (typeof status !== "string") {
     throw new TypeError(`ResponseHeaders status must be a string or null, not ${typeof status}`);
   }
-  if (!isLatin1(status)) throw new NotISO88591Error("status", status);
-  if (!STATUS.test(status)) throw new InvalidStatusError(status);
+  if (!isLatin1(status)) throw new NotISO88591Error("Response status", status);
+  if (!isStatus(status)) throw new InvalidStatusError(status);
 }
 
 /**
@@ -70,8 +91,8 @@ export function checkField(name: string, value: string): void {
   if (typeof name !== "string" || typeof value !== "string") {
     throw new TypeError("ResponseHeaders header names and values must be strings");
   }
-  if (!isLatin1(name)) throw new NotISO88591Error("header name", name);
-  if (!TOKEN.test(name)) throw new InvalidHeaderNameError(name);
-  if (!isLatin1(value)) throw new NotISO88591Error(`${name} value`, value);
-  if (!FIELD_VALUE.test(value)) throw new InvalidHeaderValueError(name, value);
+  if (!isLatin1(name)) throw new NotISO88591Error("Response header name", name);
+  if (!isToken(name)) throw new InvalidHeaderNameError(name);
+  if (!isLatin1(value)) throw new NotISO88591Error(`Response ${name} value`, value);
+  if (!isFieldValue(value)) throw new InvalidHeaderValueError(name, value);
 }

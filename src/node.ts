@@ -14,14 +14,12 @@
 import net from "node:net";
 import { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd, ResponseHeaders } from "./events.js";
-import { responseEvents, toRequest } from "./fetch.js";
+import { type Handler, responseEvents, toRequest } from "./fetch.js";
 import { SCGIWriter } from "./response-writer.js";
 
-/**
- * A fetch-style request handler. `scgi` is the request's `RequestHeaders`, for the CGI
- * variables a `Request` has no place for (`REMOTE_ADDR`, `SERVER_PROTOCOL`, ...).
- */
-export type Handler = (request: Request, scgi: RequestHeaders) => Response | Promise<Response>;
+// Defined beside the translations, so that `sioscgi/testing` can take the same handlers
+// without importing anything of Node's.
+export type { Handler } from "./fetch.js";
 
 /** Options of {@link createServer}: the core's limits and policies, plus the server's. */
 export interface ServerOptions extends SCGIConnectionOptions {

@@ -42,7 +42,7 @@ import {
   quoteBytes,
   type RemoteProtocolError,
 } from "./errors.js";
-import { RequestBody, RequestEnd, type RequestEvent, RequestHeaders } from "./events.js";
+import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "./events.js";
 import { RXState } from "./states.js";
 
 /** Options of {@link SCGIReader}. */
@@ -92,6 +92,20 @@ const DEFAULT_RX_BUFFER_LIMIT = 65536;
  * 10th digit at the latest, long before its value could stop being exact.
  */
 const MAX_RX_BUFFER_LIMIT = 2 ** 30;
+
+/**
+ * Checks an `rxBufferLimit` option and applies its default. The client's reader takes the
+ * same option, with the same range, for the response's header block.
+ *
+ * @throws `RangeError` if it is not an integer from 1 to 2^30.
+ * @internal
+ */
+export function rxBufferLimitOption(rxBufferLimit = DEFAULT_RX_BUFFER_LIMIT): number {
+  if (!Number.isInteger(rxBufferLimit) || rxBufferLimit < 1 || rxBufferLimit > MAX_RX_BUFFER_LIMIT) {
+    throw new RangeError(`rxBufferLimit must be an integer from 1 to ${MAX_RX_BUFFER_LIMIT}, not ${rxBufferLimit}`);
+  }
+  return rxBufferLimit;
+}
 
 /** The environment buffer's first size; most requests' environments fit in it. */
 const INITIAL_ENVIRONMENT_CAPACITY = 4096;
@@ -349,10 +363,8 @@ export class SCGIReader {
    *   `extraData` or `duplicateHeaders` is not one of its values.
    */
   constructor(options: SCGIReaderOptions = {}) {
-    const { rxBufferLimit = DEFAULT_RX_BUFFER_LIMIT, extraData = "error", duplicateHeaders = "merge" } = options;
-    if (!Number.isInteger(rxBufferLimit) || rxBufferLimit < 1 || rxBufferLimit > MAX_RX_BUFFER_LIMIT) {
-      throw new RangeError(`rxBufferLimit must be an integer from 1 to ${MAX_RX_BUFFER_LIMIT}, not ${rxBufferLimit}`);
-    }
+    const { extraData = "error", duplicateHeaders = "merge" } = options;
+    const rxBufferLimit = rxBufferLimitOption(options.rxBufferLimit);
     if (extraData !== "error" && extraData !== "ignore") {
       throw new RangeError(`extraData must be "error" or "ignore", not ${String(extraData)}`);
     }
@@ -541,7 +553,7 @@ export class SCGIReader {
       this.#fail(bodyLength);
       return;
     }
-    this.#queue.push(new RequestHeaders(environment as Map<string, Uint8Array>));
+    this.#queue.push(receivedRequestHeaders(environment as Map<string, Uint8Array>));
     this.#bodyRemaining = bodyLength;
     this.#advance("environment");
     if (bodyLength === 0) this.#endRequest();

@@ -53,8 +53,13 @@ function sendKind(event: unknown): SendKind | null {
   return null;
 }
 
-/** Names a value for an error message: its class name, or its type. */
-function describeValue(value: unknown): string {
+/**
+ * Names a value for an error message: its class name, or its type. The client's writer
+ * names what it is given the same way.
+ *
+ * @internal
+ */
+export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
   return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";

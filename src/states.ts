@@ -6,13 +6,20 @@
  * messages, and `as const` objects survive type-stripping runtimes (Node's
  * `--experimental-strip-types`, Deno, Bun) that reject `enum` and `namespace`.
  *
+ * The client side uses the same values: its halves go through the same stages (headers,
+ * body, done) of the other message, and one vocabulary serves code and logs on both
+ * sides. A client's receive half never reports `HEADER_LENGTH` (a response has no length
+ * prefix) and its transmit half never reports `NO_BODY` (every request may have a body);
+ * their types say so.
+ *
  * @module
  */
 
 /**
- * The states of the receive half (request bytes in, request events out).
+ * The states of a receive half: a server's (request bytes in, request events out) or a
+ * client's (response bytes in, response events out).
  *
- * The receive half changes state as bytes arrive, not as events are consumed, so the
+ * A receive half changes state as bytes arrive, not as events are consumed, so the
  * state it reports is the one it will be in once every queued event has been taken.
  *
  * @example
@@ -23,13 +30,13 @@
  * ```
  */
 export const RXState = {
-  /** Reading the decimal length that opens the environment netstring. */
+  /** Reading the decimal length that opens the environment netstring (a server only). */
   HEADER_LENGTH: "HEADER_LENGTH",
-  /** Reading the environment block and the comma that closes it. */
+  /** Reading the environment block and the comma that closes it; on a client, the response's header block. */
   HEADERS: "HEADERS",
-  /** Reading the request body, `CONTENT_LENGTH` bytes in all. */
+  /** Reading the request body, `CONTENT_LENGTH` bytes in all; on a client, the response body, up to EOF. */
   BODY: "BODY",
-  /** The whole request has been received. */
+  /** The whole request has been received; on a client, the whole response and EOF. */
   DONE: "DONE",
   /** A protocol error happened; every later call reports it. */
   ERROR: "ERROR",
@@ -39,16 +46,17 @@ export const RXState = {
 export type RXState = (typeof RXState)[keyof typeof RXState];
 
 /**
- * The states of the transmit half (response events in, response bytes out).
+ * The states of a transmit half: a server's (response events in, response bytes out) or a
+ * client's (request events in, request bytes out).
  */
 export const TXState = {
-  /** Nothing has been sent yet: the next event must be a `ResponseHeaders`. */
+  /** Nothing has been sent yet: the next event must be a `ResponseHeaders` (a `RequestHeaders` on a client). */
   HEADERS: "HEADERS",
-  /** Headers of a document response were sent: body chunks or the end may follow. */
+  /** Headers of a document response (on a client, the request's headers) were sent: body chunks or the end may follow. */
   BODY: "BODY",
-  /** A response without a document (status `null`) was sent: only the end may follow. */
+  /** A response without a document (status `null`) was sent: only the end may follow (a server only). */
   NO_BODY: "NO_BODY",
-  /** The response is complete: close the connection. */
+  /** The response is complete: close the connection. On a client, the request is complete: half-close it. */
   DONE: "DONE",
   /** A protocol error happened; every later call reports it. */
   ERROR: "ERROR",

@@ -40,12 +40,16 @@ describe("the error tree", () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 
-  it("remote errors suggest 400, or 413/431 for limits", () => {
+  it("remote errors suggest 400, or 413/431 for limits, on a server; 502 on a client", () => {
     const statuses = Object.fromEntries(
       LEAVES.filter((error) => error instanceof RemoteProtocolError).map((error) => [error.code, error.httpStatus]),
     );
     expect(statuses).toMatchObject({ ERR_SCGI_ENVIRONMENT_TOO_LONG: 431, ERR_SCGI_PREMATURE_EOF: 400 });
-    expect(new Set(Object.values(statuses))).toEqual(new Set([400, 431]));
+    expect(new Set(Object.values(statuses))).toEqual(new Set([400, 431, 502]));
+    // Every error about a response (the client's) blames the server, as a gateway's 502 does.
+    const clientCodes = Object.keys(statuses).filter((code) => code.includes("RESPONSE"));
+    expect(clientCodes.length).toBe(6);
+    for (const code of clientCodes) expect(statuses[code]).toBe(502);
     expect(new sioscgi.BadContentLengthError(latin1("99999999999999999999")).httpStatus).toBe(413);
   });
 
@@ -56,6 +60,21 @@ describe("the error tree", () => {
     expect(new sioscgi.BadSCGIVersionError(latin1("2")).message).toBe('Variable SCGI is "2", expected "1"');
     expect(new sioscgi.BadNetstringTerminatorError(0x40).message).toBe(
       'Environment netstring ends with "@" instead of ","',
+    );
+    expect(new sioscgi.BadResponseHeaderError(latin1("X Y: z\r"), "has a name that is not an HTTP token").message).toBe(
+      'Response header line "X Y: z\\x0d" has a name that is not an HTTP token',
+    );
+    expect(new sioscgi.InvalidVariableNameError("A\0B").message).toBe(
+      'Request variable name "A\\x00B" holds a NUL byte',
+    );
+    expect(new sioscgi.InvalidContentLengthError(latin1("1e3")).message).toBe(
+      'Request variable CONTENT_LENGTH is "1e3", not a whole number in ASCII digits',
+    );
+    expect(new sioscgi.BodyLengthMismatchError(1, 2, true).message).toBe(
+      "RequestEnd after 1 body bytes; CONTENT_LENGTH declares 2",
+    );
+    expect(new sioscgi.NotISO88591Error("Request variable name", "Ω").message).toBe(
+      'Request variable name "\\u03a9" is not encodable in ISO-8859-1',
     );
   });
 });

@@ -1,4 +1,4 @@
-/** The public surface: exactly the names DESIGN.md promises, and nothing internal. */
+/** The public surface: exactly the names DESIGN.md and the client issue promise, and nothing internal. */
 
 import { expect, it } from "vitest";
 import * as sioscgi from "../src/index.js";
@@ -43,6 +43,23 @@ it("exports the documented runtime names and no others", () => {
       "InvalidHeaderValueError",
       "StatusHeaderError",
       "DuplicateResponseHeaderError",
+      "SCGIClientConnection",
+      "SCGIClientReader",
+      "SCGIClientWriter",
+      "encodeRequest",
+      "decodeResponse",
+      "BadResponseStatusError",
+      "BadResponseHeaderError",
+      "BadResponseContentLengthError",
+      "ResponseHeadersTooLongError",
+      "IncompleteResponseError",
+      "ExtraResponseDataError",
+      "InvalidVariableNameError",
+      "InvalidVariableValueError",
+      "DuplicateRequestVariableError",
+      "InvalidContentLengthError",
+      "InvalidSCGIVersionError",
+      "BodyLengthMismatchError",
     ].sort(),
   );
 });

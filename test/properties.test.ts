@@ -2,7 +2,8 @@
  * Property tests (fast-check): the reader's results never depend on chunking, requests
  * round-trip, arbitrary input never makes the reader throw anything but a
  * RemoteProtocolError or hold more than its limit, and every ResponseHeaders either is
- * refused with a LocalProtocolError or encodes to a block that parses back to itself.
+ * refused with a LocalProtocolError or encodes to a block that parses back to itself. The
+ * same for the client: its reader on any bytes, and both directions through both sides.
  */
 
 import fc from "fast-check";
@@ -14,11 +15,17 @@ import {
   RequestEnd,
   type RequestEvent,
   RequestHeaders,
+  ResponseBody,
+  ResponseEnd,
+  type ResponseEvent,
   ResponseHeaders,
+  SCGIClientReader,
+  SCGIClientWriter,
   SCGIReader,
   SCGIWriter,
 } from "../src/index.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
+import { feedResponse, headerFields } from "./support/response.js";
 import { concat, entries, feed, latin1, scgiRequest } from "./support/scgi.js";
 
 /** A variable name: Latin-1 without NUL, not empty, not one of the two the encoder adds. */
@@ -172,6 +179,145 @@ describe("the writer", () => {
         expect(fields.filter(ordinary)).toEqual(headers.filter(ordinary).map(([n, v]) => [n, v]));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("the client", () => {
+  const token = fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,10}$/);
+  const fieldValue = fc.stringMatching(/^[\x21-\x7e\xa0-\xff](?:[\t\x20-\x7e\xa0-\xff]{0,10}[\x21-\x7e\xa0-\xff])?$/);
+  /** Headers the writer accepts: ordinary names, and at most one Content-Type and Location. */
+  const responseHeaders = fc
+    .record({
+      status: fc.oneof(fc.constant(null), fc.constantFrom("200 OK", "404 Not Found", "301 Moved Permanently", "599")),
+      contentType: fc.option(fieldValue, { nil: undefined }),
+      location: fc.option(fc.stringMatching(/^\/[\x21-\x7e]{0,10}$/), { nil: undefined }),
+      others: fc.array(
+        fc.tuple(
+          token.filter(
+            (name) =>
+              ![
+                "status",
+                "content-type",
+                "location",
+                "content-length",
+                "connection",
+                "keep-alive",
+                "te",
+                "trailers",
+                "transfer-encoding",
+                "upgrade",
+                "proxy-authenticate",
+                "proxy-authorization",
+              ].includes(name.toLowerCase()),
+          ),
+          fc.oneof(fieldValue, fc.constant("")),
+        ),
+        { maxLength: 5 },
+      ),
+    })
+    .map(({ status, contentType, location, others }) => {
+      if (status === null) return new ResponseHeaders(null, [["Location", location ?? "/"]]);
+      const fields: [string, string][] = [...others];
+      if (contentType !== undefined) fields.push(["Content-Type", contentType]);
+      if (location !== undefined) fields.unshift(["Location", location]);
+      return new ResponseHeaders(status, fields);
+    });
+
+  it("reads back every response this library's server writes, however it is split", () => {
+    fc.assert(
+      fc.property(
+        responseHeaders,
+        fc.uint8Array({ maxLength: 64 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (headers, body, offsets) => {
+          const writer = new SCGIWriter();
+          const parts = [writer.send(headers) as Uint8Array];
+          if (headers.status !== null) parts.push(writer.send(new ResponseBody(body)) as Uint8Array);
+          writer.send(new ResponseEnd());
+          const outcome = feedResponse(new SCGIClientReader(), cut(concat(...parts), offsets));
+          expect(outcome.error).toBeUndefined();
+          expect(headerFields(outcome.headers)).toEqual({
+            ...(headerFields(headers) as object),
+            status: headers.status ?? "302 Found",
+          });
+          expect(outcome.body).toEqual(headers.status === null ? new Uint8Array(0) : body);
+          expect(outcome.events.at(-1)).toBeInstanceOf(ResponseEnd);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("on any bytes, split anyhow, yields only events or a RemoteProtocolError, within its limit", () => {
+    const limit = 48;
+    const input = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc
+        .tuple(
+          fc.constantFrom("Status: 200 OK\r\n", "Content-Length: 3\r\n", "HTTP/1.1 200 OK\n", "X: y\n\n", "\r\n"),
+          fc.uint8Array({ maxLength: 120 }),
+        )
+        .map(([prefix, tail]) => concat(latin1(prefix), tail)),
+      fc
+        .array(fc.constantFrom("Status: 204", "Content-Length: 2", "X:y", " folded", "", "\r", "Location: /", "a"), {
+          maxLength: 6,
+        })
+        .map((lines) => latin1(`${lines.join("\n")}\r\n\r\nab`)),
+    );
+    fc.assert(
+      fc.property(input, fc.array(fc.nat(), { maxLength: 12 }), fc.boolean(), (bytes, offsets, eof) => {
+        const reader = new SCGIClientReader({ rxBufferLimit: limit });
+        const events: ResponseEvent[] = [];
+        for (const chunk of [...cut(bytes, offsets), ...(eof ? [new Uint8Array(0)] : [])]) {
+          reader.receiveData(chunk);
+          expect(reader.bufferedBytes).toBeLessThanOrEqual(limit);
+          try {
+            events.push(...reader.events());
+          } catch (error) {
+            expect(error).toBeInstanceOf(RemoteProtocolError);
+            return;
+          }
+        }
+        if (events.length > 0) expect(events[0]).toBeInstanceOf(ResponseHeaders);
+        expect(events.slice(1, eof ? -1 : undefined).every((event) => event instanceof ResponseBody)).toBe(true);
+        if (eof) expect(events.at(-1)).toBeInstanceOf(ResponseEnd);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("writes every valid environment as a request the server reads back, or refuses it with a LocalProtocolError", () => {
+    const anyName = fc.oneof(variableName, fc.constantFrom("", "A\0B", "\u03a9", "SCGI"));
+    const anyValue = fc.oneof(variableValue, fc.constant(latin1("a\0")));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(anyName, anyValue), { selector: ([name]) => name, maxLength: 6 }),
+        fc.uint8Array({ maxLength: 32 }),
+        (variables, body) => {
+          const environment: [string, Uint8Array][] = [["CONTENT_LENGTH", latin1(String(body.length))], ...variables];
+          const writer = new SCGIClientWriter();
+          let head: Uint8Array;
+          try {
+            head = writer.send(new RequestHeaders(environment)) as Uint8Array;
+          } catch (error) {
+            expect(error).toBeInstanceOf(LocalProtocolError);
+            return;
+          }
+          writer.send(new RequestBody(body));
+          writer.send(new RequestEnd());
+          const outcome = feed(new SCGIReader({ duplicateHeaders: "error" }), [head, body]);
+          expect(outcome.error).toBeUndefined();
+          const withoutSCGI = environment.filter(([name]) => name !== "SCGI");
+          expect([...(outcome.environment ?? [])]).toEqual([
+            withoutSCGI[0],
+            ["SCGI", latin1("1")],
+            ...withoutSCGI.slice(1),
+          ]);
+          expect(outcome.body).toEqual(body);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

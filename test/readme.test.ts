@@ -1,12 +1,15 @@
 /**
  * The README against the code: its state diagrams are rendered from the transition tables,
- * and its error table lists every leaf class with its code and suggested status.
+ * its error tables list every leaf class with its code and suggested status, and its
+ * rTorrent call is the example the interop suite runs.
  */
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RemoteProtocolError } from "../src/index.js";
 import { RX_TRANSITIONS } from "../src/request-reader.js";
+import { CLIENT_TX_TRANSITIONS } from "../src/request-writer.js";
+import { CLIENT_RX_TRANSITIONS } from "../src/response-reader.js";
 import { TX_TRANSITIONS } from "../src/response-writer.js";
 import { LEAVES } from "./support/errors.js";
 
@@ -27,6 +30,17 @@ describe("README", () => {
 
   it("draws the transmit state machine from TX_TRANSITIONS", () => {
     expect(README).toContain(diagram(TX_TRANSITIONS, "HEADERS"));
+  });
+
+  it("draws the client's state machines from CLIENT_TX_TRANSITIONS and CLIENT_RX_TRANSITIONS", () => {
+    expect(README).toContain(diagram(CLIENT_TX_TRANSITIONS, "HEADERS"));
+    expect(README).toContain(diagram(CLIENT_RX_TRANSITIONS, "HEADERS"));
+  });
+
+  it("shows the code of examples/rtorrent-xmlrpc.mjs, which the interop suite runs against rTorrent", () => {
+    const example = readFileSync(new URL("../examples/rtorrent-xmlrpc.mjs", import.meta.url), "utf8");
+    const code = example.slice(example.indexOf("import "));
+    expect(README).toContain(["```js", code.trimEnd(), "```"].join("\n"));
   });
 
   /** The cells of each README table row, trimmed: `| a | b |` gives `["a", "b"]`. */

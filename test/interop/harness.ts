@@ -1,7 +1,8 @@
 /**
  * What every interop test needs: this library's server running the interop app, a web
  * server process in front of it with a generated config in a temporary directory, and a
- * raw HTTP/1.1 client for requests whose bytes matter.
+ * raw HTTP/1.1 client for requests whose bytes matter; for the client's tests, an SCGI
+ * server process (rTorrent, uWSGI) run the same way.
  */
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -73,11 +74,22 @@ export function scratchDirectory(name: string): string {
   return directory;
 }
 
+/** A server process as a test sees it: its port, what it has printed, and how to stop it. */
+export interface ServerProcess {
+  readonly port: number;
+  /** The process id, when the server is a process of its own. */
+  readonly pid?: number | undefined;
+  /** Everything the process has written to stdout and stderr so far. */
+  output(): string;
+  /** Stops the process and removes its directory. */
+  stop(): Promise<void>;
+}
+
 /** Resolves once `port` on loopback accepts connections; throws if `child` exits first or time runs out. */
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the web server exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
     const accepted = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => {
@@ -89,15 +101,21 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
     if (accepted) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the web server did not listen on ${port} in time:\n${output()}`);
+  throw new Error(`the server did not listen on ${port} in time:\n${output()}`);
 }
 
 /**
- * Runs a web server in the foreground, waits until it listens on `port`, and returns it as a
- * Frontend whose `stop` kills it and removes `directory`.
+ * Runs a server in the foreground, with `env` added to the environment, waits until it
+ * listens on `port`, and returns it with a `stop` that kills it and removes `directory`.
  */
-export async function runFrontend(command: string, args: string[], port: number, directory: string): Promise<Frontend> {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+export async function runServer(
+  command: string,
+  args: string[],
+  port: number,
+  directory: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -113,8 +131,9 @@ export async function runFrontend(command: string, args: string[], port: number,
     throw error;
   }
   return {
-    url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
+    output: () => output,
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
@@ -123,6 +142,15 @@ export async function runFrontend(command: string, args: string[], port: number,
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a web server in the foreground, waits until it listens on `port`, and returns it as a
+ * Frontend whose `stop` kills it and removes `directory`.
+ */
+export async function runFrontend(command: string, args: string[], port: number, directory: string): Promise<Frontend> {
+  const server = await runServer(command, args, port, directory);
+  return { url: `http://127.0.0.1:${port}`, port, stop: () => server.stop() };
 }
 
 /** A response read off the wire: status code, header fields in order, body. */

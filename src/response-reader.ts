@@ -1,0 +1,502 @@
+/**
+ * The client's receive half: response bytes in, response events out.
+ *
+ * Strategy: a byte-driven state machine like the server's reader, for the other message.
+ * A response is a CGI header block (`Name: value` lines, then an empty line) and a body
+ * that runs to EOF:
+ *
+ * - HEADERS looks for each line's LF in the bytes the limit still allows, so a header block
+ *   longer than `rxBufferLimit` fails at the byte that passes it, whatever the chunking.
+ *   Only a line split across chunks is buffered; every complete line is checked as soon
+ *   as its LF arrives, against the same HTTP grammar the server's writer enforces
+ *   (`header-rules.ts`), and a violation is the server's error. Real servers' habits are
+ *   accepted: bare LF line ends, spaces around values, an NPH status line
+ *   (`HTTP/1.1 200 OK`, as uWSGI's `--scgi-nph-socket` writes), hop-by-hop headers (dropped:
+ *   they describe the server's own connection, not the response).
+ * - BODY never buffers: each chunk's share becomes a `ResponseBody` that is a view into
+ *   it. A `Content-Length`, when the response can have a body at all, is held against
+ *   what arrives: more is an error at once, less is an error at EOF.
+ * - EOF ends the response: SCGI has one response per connection, closed by the server.
+ *
+ * Remote errors are recorded rather than thrown, and `nextEvent` throws them, as on the
+ * server side.
+ *
+ * @module
+ */
+
+import { decodeLatin1, parseDecimal } from "./bytes.js";
+import {
+  BadResponseContentLengthError,
+  BadResponseHeaderError,
+  BadResponseStatusError,
+  DataAfterEOFError,
+  ExtraResponseDataError,
+  IncompleteResponseError,
+  type ProtocolError,
+  quote,
+  ResponseHeadersTooLongError,
+} from "./errors.js";
+import { EventQueue } from "./event-queue.js";
+import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
+import { HOP_BY_HOP_HEADERS, isFieldValue, isStatus, isToken } from "./header-rules.js";
+import { rxBufferLimitOption } from "./request-reader.js";
+import { RXState } from "./states.js";
+
+/** Options of {@link SCGIClientReader}. */
+export interface SCGIClientReaderOptions {
+  /**
+   * The most bytes of response header block (every header line, their line ends and the
+   * empty line after them) to accept, from 1 to 2^30. A longer block fails with
+   * {@link ResponseHeadersTooLongError} at the byte that passes the limit. Only the header
+   * block is ever buffered, so this bounds the reader's memory.
+   *
+   * @defaultValue 65536
+   */
+  readonly rxBufferLimit?: number;
+
+  /**
+   * The method of the request this response answers. Only `HEAD` changes anything: a
+   * response to HEAD has no body, so its `Content-Length` describes the body a GET would
+   * have had and is not held against the bytes that follow (any that come anyway, as
+   * uWSGI sends them, are delivered as they are). `SCGIClientConnection` sets it from the
+   * `REQUEST_METHOD` it sent.
+   *
+   * @defaultValue none: the response may have a body
+   */
+  readonly requestMethod?: string;
+}
+
+/** The client's receive states other than ERROR, which is reported through the recorded error; never HEADER_LENGTH. */
+type ClientReadingState = typeof RXState.HEADERS | typeof RXState.BODY | typeof RXState.DONE;
+
+/**
+ * The states in which bytes can arrive: DONE is reached at EOF, and bytes after EOF are
+ * refused before they are dispatched.
+ */
+type ReceivingState = Exclude<ClientReadingState, typeof RXState.DONE>;
+
+/**
+ * What moves the client's receive state machine: the end of the header block, EOF, and the
+ * two ways a body can disagree with its `Content-Length`.
+ */
+type ReaderInput = "header block" | "eof" | "eof before Content-Length" | "data beyond Content-Length";
+
+/**
+ * The client's receive state machine: state, then input, to next state. A missing entry is
+ * the server's error: EOF in the header block or short of the `Content-Length`, or body
+ * past it. The README's diagram is rendered from this table, and a test keeps them equal.
+ *
+ * @internal
+ */
+export const CLIENT_RX_TRANSITIONS: Readonly<
+  Record<ClientReadingState, Partial<Record<ReaderInput, ClientReadingState>>>
+> = {
+  [RXState.HEADERS]: { "header block": RXState.BODY },
+  [RXState.BODY]: { eof: RXState.DONE },
+  [RXState.DONE]: { eof: RXState.DONE },
+};
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** The status of a response without a `Status` header and without a `Location` (CGI's default). */
+const DEFAULT_STATUS = "200 OK";
+/** The status of a response with a `Location` and without a `Status`: a client redirect, as web servers answer it. */
+const REDIRECT_STATUS = "302 Found";
+
+/** An NPH status line: `HTTP/1.x`, a space, and what a `Status` header would hold. */
+const NPH_STATUS_LINE = /^HTTP\/1\.[0-9] (.*)$/s;
+
+/** The first size of the buffer for a line split across chunks. */
+const INITIAL_LINE_CAPACITY = 256;
+
+/** Statuses whose responses have no body (RFC 9110), so their `Content-Length` is not held against one. */
+const BODILESS_STATUSES: ReadonlySet<string> = new Set(["204", "304"]);
+
+/** Whether `byte` is a space or a tab, the whitespace allowed around a field value. */
+function isWhitespace(byte: number | undefined): boolean {
+  return byte === SPACE || byte === TAB;
+}
+
+/**
+ * The receive half of an SCGI client connection on its own: turns the bytes of one
+ * response into a {@link ResponseHeaders}, {@link ResponseBody} events and a
+ * {@link ResponseEnd}.
+ *
+ * Most clients use `SCGIClientConnection`, which pairs a reader with a writer.
+ *
+ * @example
+ * ```ts
+ * const reader = new SCGIClientReader();
+ * socket.on("data", (chunk) => reader.receiveData(chunk));
+ * socket.on("end", () => {
+ *   reader.receiveData(new Uint8Array(0));
+ *   for (const event of reader.events()) console.log(event.type); // ResponseHeaders, ResponseBody*, ResponseEnd
+ * });
+ * ```
+ */
+export class SCGIClientReader {
+  /**
+   * What each state does with the bytes of a chunk from `offset` on; each returns the
+   * offset after what it consumed. Where a handler completes a part of the response, it
+   * moves along {@link CLIENT_RX_TRANSITIONS}.
+   */
+  static readonly #HANDLERS: Readonly<
+    Record<ReceivingState, (reader: SCGIClientReader, chunk: Uint8Array, offset: number) => number>
+  > = {
+    [RXState.HEADERS]: (reader, chunk, offset) => reader.#readHeaderLine(chunk, offset),
+    [RXState.BODY]: (reader, chunk, offset) => reader.#readBody(chunk, offset),
+  };
+
+  /** The configured limit on the header block's size. */
+  readonly #rxBufferLimit: number;
+
+  /** Whether the request was HEAD, whose response has no body. */
+  readonly #headRequest: boolean;
+
+  /** The state once every queued event is consumed; `ERROR` is reported through {@link #error} instead. */
+  #state: ClientReadingState = RXState.HEADERS;
+
+  /** The first error met; once set, the reader is dead and every call reports it. */
+  #error: ProtocolError | null = null;
+
+  /** Whether `receiveData` has been given an empty chunk. */
+  #eof = false;
+
+  /** Events parsed but not yet returned. */
+  readonly #queue = new EventQueue<ResponseEvent>();
+
+  /** HEADERS: how many bytes of the header block have arrived, to hold against the limit. */
+  #blockLength = 0;
+
+  /** HEADERS: the start of a line whose LF has not arrived yet; `null` when none is held. */
+  #line: Uint8Array | null = null;
+
+  /** HEADERS: how many bytes of {@link #line} are filled. */
+  #lineFilled = 0;
+
+  /** HEADERS: whether the next complete line is the first, the one place an NPH status line may be. */
+  #firstLine = true;
+
+  /** HEADERS: the status given so far, by a `Status` header or an NPH status line. */
+  #status: string | null = null;
+
+  /** HEADERS: the fields kept so far, in order: all but `Status` and hop-by-hop headers. */
+  #fields: [string, string][] = [];
+
+  /** HEADERS: whether a `Content-Type` and a `Location` have been seen, to refuse a second. */
+  #hasContentType = false;
+  #hasLocation = false;
+
+  /** HEADERS: the `Content-Length`, if one was given. */
+  #contentLength: number | null = null;
+
+  /** BODY: how many body bytes the `Content-Length` still expects, or `null` to read to EOF unchecked. */
+  #bodyRemaining: number | null = null;
+
+  /**
+   * @param options - Limits and the request's method; see {@link SCGIClientReaderOptions}.
+   * @throws `RangeError` if `rxBufferLimit` is not an integer from 1 to 2^30.
+   */
+  constructor(options: SCGIClientReaderOptions = {}) {
+    this.#rxBufferLimit = rxBufferLimitOption(options.rxBufferLimit);
+    this.#headRequest = options.requestMethod === "HEAD";
+  }
+
+  /**
+   * The state the reader will be in once every queued event has been consumed. Never
+   * `HEADER_LENGTH`: a response has no length prefix, so a client starts in `HEADERS`.
+   */
+  get state(): Exclude<RXState, typeof RXState.HEADER_LENGTH> {
+    return this.#error === null ? this.#state : RXState.ERROR;
+  }
+
+  /** The error that stopped the reader, or `null` while it is healthy. */
+  get error(): ProtocolError | null {
+    return this.#error;
+  }
+
+  /**
+   * How many bytes the reader holds: the buffer for a header line split across chunks,
+   * which grows by doubling up to `rxBufferLimit` and is released with the header block;
+   * otherwise 0. The body is never buffered.
+   */
+  get bufferedBytes(): number {
+    return this.#line?.length ?? 0;
+  }
+
+  /** Whether `receiveData` has been told of EOF (given an empty chunk). */
+  get eof(): boolean {
+    return this.#eof;
+  }
+
+  /**
+   * Feeds bytes received from the server. Parses as far as they allow and queues the
+   * resulting events for {@link nextEvent}. Body events are views into `chunk`: do not
+   * overwrite it while they are in use. Once an error has been recorded, further bytes are
+   * ignored.
+   *
+   * @param chunk - The bytes received (a Node `Buffer` works), or an empty array when the
+   *   server has closed the connection (EOF), which ends the response.
+   * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
+   *   A malformed response never makes this method throw: {@link nextEvent} reports it.
+   * @throws `TypeError` if `chunk` is not a `Uint8Array`.
+   */
+  receiveData(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TypeError(`receiveData takes a Uint8Array, not ${chunk === null ? "null" : typeof chunk}`);
+    }
+    if (chunk.length === 0) {
+      this.#eof = true;
+      if (this.#error === null) this.#readEOF();
+      return;
+    }
+    if (this.#eof) {
+      const error = new DataAfterEOFError(chunk.length);
+      this.#error ??= error;
+      throw error;
+    }
+    let offset = 0;
+    while (offset < chunk.length && this.#error === null) {
+      offset = SCGIClientReader.#HANDLERS[this.#state as ReceivingState](this, chunk, offset);
+    }
+  }
+
+  /**
+   * Returns the next queued event, or `null` when none is queued (feed more bytes).
+   *
+   * @throws {@link RemoteProtocolError} (a leaf class of it) if the response is malformed,
+   *   and again on every later call; events queued before the error are discarded.
+   * @throws {@link LocalProtocolError} if an earlier call threw one.
+   */
+  nextEvent(): ResponseEvent | null {
+    if (this.#error !== null) throw this.#error;
+    return this.#queue.shift();
+  }
+
+  /**
+   * Takes every queued event, in order: `for (const event of reader.events())`.
+   *
+   * @throws as {@link nextEvent} does, when the iteration reaches the error.
+   */
+  *events(): Generator<ResponseEvent, void, undefined> {
+    for (let event = this.nextEvent(); event !== null; event = this.nextEvent()) yield event;
+  }
+
+  /** Moves along {@link CLIENT_RX_TRANSITIONS}; an input the state has no entry for is the server's error. */
+  #advance(input: ReaderInput): void {
+    const next = CLIENT_RX_TRANSITIONS[this.#state][input];
+    if (next !== undefined) {
+      this.#state = next;
+      return;
+    }
+    switch (input) {
+      case "data beyond Content-Length":
+        this.#fail(new ExtraResponseDataError(this.#contentLength as number));
+        break;
+      case "eof before Content-Length":
+        this.#fail(
+          new IncompleteResponseError(
+            `${(this.#contentLength as number) - (this.#bodyRemaining as number)} bytes into a response body whose Content-Length is ${this.#contentLength}`,
+          ),
+        );
+        break;
+      default:
+        // EOF in HEADERS: the only other input without an entry where it can happen.
+        this.#fail(
+          new IncompleteResponseError(
+            this.#blockLength === 0 ? "without sending a response" : "before the end of the response's header block",
+          ),
+        );
+    }
+  }
+
+  /** Records the first error; the reader is dead from then on. */
+  #fail(error: ProtocolError): void {
+    this.#error ??= error;
+  }
+
+  /** EOF: the end of the response, if it is complete. */
+  #readEOF(): void {
+    if (this.#state === RXState.BODY && this.#bodyRemaining !== null && this.#bodyRemaining > 0) {
+      this.#advance("eof before Content-Length");
+      return;
+    }
+    const wasBody = this.#state === RXState.BODY;
+    this.#advance("eof");
+    if (wasBody && this.#error === null) this.#queue.push(new ResponseEnd());
+  }
+
+  /**
+   * HEADERS: finds the end of the current line within the bytes the limit still allows,
+   * and checks the line once it is complete.
+   */
+  #readHeaderLine(chunk: Uint8Array, offset: number): number {
+    const allowedEnd = Math.min(chunk.length, offset + (this.#rxBufferLimit - this.#blockLength));
+    const lineFeed = chunk.indexOf(LF, offset);
+    if (lineFeed === -1 || lineFeed >= allowedEnd) {
+      this.#holdLinePart(chunk.subarray(offset, allowedEnd));
+      this.#blockLength += allowedEnd - offset;
+      if (allowedEnd < chunk.length) this.#fail(new ResponseHeadersTooLongError(this.#rxBufferLimit));
+      return chunk.length;
+    }
+    this.#blockLength += lineFeed + 1 - offset;
+    let line: Uint8Array;
+    if (this.#lineFilled === 0) {
+      line = chunk.subarray(offset, lineFeed);
+    } else {
+      this.#holdLinePart(chunk.subarray(offset, lineFeed));
+      line = (this.#line as Uint8Array).subarray(0, this.#lineFilled);
+      this.#lineFilled = 0;
+    }
+    // CRLF or bare LF: a CR before the LF belongs to the line end.
+    this.#acceptLine(line[line.length - 1] === CR ? line.subarray(0, -1) : line);
+    return lineFeed + 1;
+  }
+
+  /** Keeps the start of a line whose LF has not arrived, growing the buffer by doubling. */
+  #holdLinePart(part: Uint8Array): void {
+    if (part.length === 0) return;
+    const filled = this.#lineFilled + part.length;
+    let line = this.#line;
+    if (line === null || filled > line.length) {
+      // The block never exceeds the limit, so neither does the buffer.
+      const grown = new Uint8Array(
+        Math.min(this.#rxBufferLimit, Math.max(filled, (line?.length ?? 0) * 2, INITIAL_LINE_CAPACITY)),
+      );
+      if (line !== null) grown.set(line.subarray(0, this.#lineFilled));
+      line = this.#line = grown;
+    }
+    line.set(part, this.#lineFilled);
+    this.#lineFilled = filled;
+  }
+
+  /** Takes one complete line of the header block, without its line end. */
+  #acceptLine(line: Uint8Array): void {
+    const first = this.#firstLine;
+    this.#firstLine = false;
+    if (line.length === 0) {
+      this.#endHeaders();
+      return;
+    }
+    if (first) {
+      const match = NPH_STATUS_LINE.exec(decodeLatin1(line));
+      if (match !== null) {
+        this.#setStatus(match[1] as string, "status line");
+        return;
+      }
+    }
+    const colon = line.indexOf(COLON);
+    if (colon === -1) {
+      this.#fail(new BadResponseHeaderError(line, "has no colon"));
+      return;
+    }
+    const name = decodeLatin1(line, 0, colon);
+    if (!isToken(name)) {
+      this.#fail(new BadResponseHeaderError(line, "has a name that is not an HTTP token"));
+      return;
+    }
+    let valueStart = colon + 1;
+    let valueEnd = line.length;
+    while (isWhitespace(line[valueStart])) valueStart++;
+    while (valueEnd > valueStart && isWhitespace(line[valueEnd - 1])) valueEnd--;
+    const value = decodeLatin1(line, valueStart, valueEnd);
+    if (!isFieldValue(value)) {
+      this.#fail(new BadResponseHeaderError(line, "has a control character in its value"));
+      return;
+    }
+    this.#acceptField(line, name, value, line.subarray(valueStart, valueEnd));
+  }
+
+  /** Takes one valid header field; `line` and `valueBytes` are for messages and `Content-Length`. */
+  #acceptField(line: Uint8Array, name: string, value: string, valueBytes: Uint8Array): void {
+    // A token is ASCII, so lower-casing it is exact.
+    const lowerName = name.toLowerCase();
+    switch (lowerName) {
+      case "status":
+        this.#setStatus(value, "Status header");
+        return;
+      case "content-type":
+        if (this.#hasContentType) {
+          this.#fail(new BadResponseHeaderError(line, "repeats Content-Type"));
+          return;
+        }
+        this.#hasContentType = true;
+        break;
+      case "location":
+        if (this.#hasLocation) {
+          this.#fail(new BadResponseHeaderError(line, "repeats Location"));
+          return;
+        }
+        this.#hasLocation = true;
+        break;
+      case "content-length": {
+        if (this.#contentLength !== null) {
+          this.#fail(new BadResponseContentLengthError("given more than once"));
+          return;
+        }
+        const length = parseDecimal(valueBytes);
+        if (length === null) {
+          this.#fail(
+            new BadResponseContentLengthError(`${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`),
+          );
+          return;
+        }
+        this.#contentLength = length;
+        break;
+      }
+      default:
+        // Hop-by-hop headers describe the server's connection (`Connection: close`), not
+        // the response, and ResponseHeaders cannot hold them: dropped, not an error.
+        if (HOP_BY_HOP_HEADERS.has(lowerName)) return;
+    }
+    this.#fields.push([name, value]);
+  }
+
+  /** Records the status from a `Status` header or an NPH status line. */
+  #setStatus(status: string, source: string): void {
+    if (this.#status !== null) {
+      this.#fail(new BadResponseStatusError(`a ${source} ${quote(status)} after the status ${quote(this.#status)}`));
+    } else if (!isStatus(status)) {
+      this.#fail(
+        new BadResponseStatusError(
+          `${source} ${quote(status)} is not a code from 200 to 599, optionally followed by a space and a reason phrase`,
+        ),
+      );
+    } else {
+      this.#status = status;
+    }
+  }
+
+  /** The empty line: queues `ResponseHeaders`, decides how the body ends, and moves to BODY. */
+  #endHeaders(): void {
+    const status = this.#status ?? (this.#hasLocation ? REDIRECT_STATUS : DEFAULT_STATUS);
+    // Every field was checked above as the constructor checks it, Status and hop-by-hop
+    // headers are out, Content-Type and Location appear once: this cannot throw.
+    this.#queue.push(new ResponseHeaders(status, this.#fields));
+    const hasBody = !this.#headRequest && !BODILESS_STATUSES.has(status.slice(0, 3));
+    this.#bodyRemaining = hasBody ? this.#contentLength : null;
+    this.#line = null;
+    this.#fields = [];
+    this.#advance("header block");
+  }
+
+  /** BODY: passes this chunk's share of the body on as a view, never buffering it. */
+  #readBody(chunk: Uint8Array, offset: number): number {
+    const available = chunk.length - offset;
+    const taken = this.#bodyRemaining === null ? available : Math.min(available, this.#bodyRemaining);
+    if (taken > 0) {
+      this.#queue.push(
+        new ResponseBody(offset === 0 && taken === chunk.length ? chunk : chunk.subarray(offset, offset + taken)),
+      );
+    }
+    if (this.#bodyRemaining !== null) {
+      this.#bodyRemaining -= taken;
+      if (taken < available) this.#advance("data beyond Content-Length");
+    }
+    return chunk.length;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * `sioscgi/testing`: an SCGI application run in memory, through the real protocol code.
+ *
+ * Strategy: play both ends of one SCGI connection in one function. The web `Request`
+ * becomes an environment such as nginx sends (its `scgi_params`), which the client's
+ * writer encodes; the bytes go to a server-side `SCGIConnection`, whose events become the
+ * handler's `Request` through `toRequest`, as `sioscgi/node` does it; the handler's
+ * `Response` goes through `responseEvents` and the server's `send`, and the client's
+ * reader parses those bytes back into a `Response`. Every byte crosses the same encoders
+ * and parsers as on a socket, so what passes here passes the protocol; but there is no
+ * socket, no timer and no `node:` module, so it runs in any runtime with the fetch API.
+ * The response body streams: each read pulls the next chunk through both halves.
+ *
+ * @module
+ */
+
+import { SCGIClientConnection } from "./client-connection.js";
+import { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
+import { type EnvironmentInit, type EnvironmentValue, toEnvironment } from "./environment.js";
+import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type ResponseHeaders } from "./events.js";
+import { type Handler, responseEvents, toRequest } from "./fetch.js";
+
+/** Options of {@link serveInMemory}. */
+export interface ServeInMemoryOptions extends SCGIConnectionOptions {
+  /**
+   * Variables to add to the environment made from the request, or to replace in it: a
+   * `REMOTE_ADDR`, an `HTTPS`, anything a web server would pass. Given as `RequestHeaders`
+   * takes an environment.
+   */
+  readonly environment?: EnvironmentInit;
+}
+
+const EOF = new Uint8Array(0);
+
+/** Statuses whose `Response` cannot have a body, not even an empty stream. */
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+
+/**
+ * The environment nginx's `scgi_params` would send for `request` with a body of
+ * `bodyLength` bytes, in the order nginx sends it, then every request header as an
+ * `HTTP_*` variable.
+ */
+function requestEnvironment(request: Request, bodyLength: number): Map<string, EnvironmentValue> {
+  const url = new URL(request.url);
+  const https = url.protocol === "https:";
+  const environment = new Map<string, EnvironmentValue>([
+    ["CONTENT_LENGTH", String(bodyLength)],
+    ["REQUEST_METHOD", request.method],
+    ["REQUEST_URI", `${url.pathname}${url.search}`],
+    ["QUERY_STRING", url.search.slice(1)],
+    ["DOCUMENT_URI", url.pathname],
+    ["SERVER_PROTOCOL", "HTTP/1.1"],
+    ["REQUEST_SCHEME", https ? "https" : "http"],
+    ["REMOTE_ADDR", "127.0.0.1"],
+    ["SERVER_NAME", url.hostname],
+    ["SERVER_PORT", url.port || (https ? "443" : "80")],
+  ]);
+  if (https) environment.set("HTTPS", "on");
+  const contentType = request.headers.get("content-type");
+  if (contentType !== null) environment.set("CONTENT_TYPE", contentType);
+  if (!request.headers.has("host")) environment.set("HTTP_HOST", url.host);
+  for (const [name, value] of request.headers) {
+    environment.set(`HTTP_${name.toUpperCase().replaceAll("-", "_")}`, value);
+  }
+  return environment;
+}
+
+/** The web `Response` for the client's `ResponseHeaders` and body stream. */
+function toWebResponse(headers: ResponseHeaders, body: ReadableStream<Uint8Array> | null): Response {
+  const fields = new Headers();
+  if (headers.contentType !== null) fields.append("content-type", headers.contentType);
+  if (headers.location !== null) fields.append("location", headers.location);
+  for (const [name, value] of headers.otherHeaders) fields.append(name, value);
+  // A client always reads a status: 200 OK, or 302 Found for a bare Location.
+  const status = headers.status as string;
+  return new Response(body, { status: Number(status.slice(0, 3)), statusText: status.slice(4), headers: fields });
+}
+
+/**
+ * Runs a fetch-style SCGI application on one request, in memory, through the real
+ * protocol: the `Request` is encoded as SCGI bytes by the client side of this library,
+ * parsed by its server side and handed to `handler` as `createServer` in `sioscgi/node`
+ * would; the handler's `Response` is encoded as SCGI bytes and parsed back by the client
+ * side. No socket is opened. This is the way to unit-test an SCGI application.
+ *
+ * The handler sees the environment nginx would send for the request (`REQUEST_METHOD`,
+ * `REQUEST_URI`, `QUERY_STRING`, `SERVER_NAME`, `SERVER_PORT`, `REMOTE_ADDR` 127.0.0.1,
+ * `HTTP_*` for every header...), with `options.environment` on top. As with
+ * `sioscgi/node`, a response to HEAD arrives without its body. Unlike it, a handler that
+ * throws makes this function reject with that error (a server would answer 500), so that a
+ * test sees what went wrong.
+ *
+ * @param handler - The application, as `createServer` takes it.
+ * @param request - The request to make. Its body is read whole first.
+ * @param options - Extra variables, and the server's options (`rxBufferLimit`, ...).
+ * @returns The response, as a client reads it from the SCGI bytes: status, headers (hop-by-hop
+ *   ones dropped, as the client drops them) and a body that streams.
+ * @throws `ProtocolError` (from `sioscgi`) if either side refuses what it is given: a
+ *   `LocalProtocolError` from `ResponseHeaders` for a response SCGI cannot carry (such as
+ *   `localRedirect("")`), a `RemoteProtocolError` from the server side for a request over
+ *   its limits (`rxBufferLimit`), or, as the body is read, one from the client side for a
+ *   malformed response (a `Content-Length` the body does not match).
+ * @throws whatever the handler throws, and `TypeError` if it returns something other than a `Response`.
+ *
+ * @example
+ * ```ts
+ * import { serveInMemory } from "sioscgi/testing";
+ * import { app } from "./app.js"; // (request, scgi) => Response, as given to createServer
+ *
+ * const response = await serveInMemory(app, new Request("http://app.test/hello?name=Ada"));
+ * assert.equal(response.status, 200);
+ * assert.equal(await response.text(), "Hello, Ada\n");
+ * ```
+ */
+export async function serveInMemory(
+  handler: Handler,
+  request: Request,
+  options: ServeInMemoryOptions = {},
+): Promise<Response> {
+  const { environment: extra = [], ...connectionOptions } = options;
+  const client = new SCGIClientConnection();
+  const server = new SCGIConnection(connectionOptions);
+  const body = new Uint8Array(await request.arrayBuffer());
+  const environment = requestEnvironment(request, body.length);
+  for (const [name, value] of toEnvironment(extra)) environment.set(name, value);
+
+  // The request: client side to bytes, bytes to the server side, as one connection.
+  server.receiveData(client.send(new RequestHeaders(environment)) as Uint8Array);
+  if (body.length > 0) server.receiveData(client.send(new RequestBody(body)) as Uint8Array);
+  client.send(new RequestEnd());
+  server.receiveData(EOF);
+  let received: RequestHeaders | undefined;
+  let receivedBody: Uint8Array | null = null;
+  for (const event of server.events()) {
+    // The body came in one chunk, so there is at most one body event.
+    if (event.type === "RequestHeaders") received = event;
+    else if (event.type === "RequestBody") receivedBody = event.data;
+  }
+  // The server side read a whole request without error, so it has queued its headers.
+  const headers = received as RequestHeaders;
+  const response = await handler(toRequest(headers, receivedBody ?? new Uint8Array(0)), headers);
+  if (!(response instanceof Response)) throw new TypeError("The handler did not return a Response");
+
+  // The response: each event through the server side's send, its bytes into the client
+  // side. Each event's bytes make exactly one client event: the headers' bytes are a whole
+  // header block, a body event's are never empty, and the end's null is the EOF that
+  // completes the response.
+  const events = responseEvents(response, { withoutBody: request.method === "HEAD" });
+  const next = async (): Promise<ResponseEvent> => {
+    // Never done here: ResponseEnd comes last, and nothing is asked after it.
+    const { value } = await events.next();
+    client.receiveData(server.send(value as ResponseEvent) ?? EOF);
+    return client.nextEvent() as ResponseEvent;
+  };
+  const responseHeaders = (await next()) as ResponseHeaders;
+  if (NULL_BODY_STATUSES.has(Number((responseHeaders.status as string).slice(0, 3)))) {
+    // A Response with such a status has no body, so the next event is the end; it is
+    // still run through both sides, for their checks.
+    await next();
+    return toWebResponse(responseHeaders, null);
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const event = await next();
+      if (event.type === "ResponseBody") controller.enqueue(event.data);
+      else controller.close();
+    },
+    async cancel() {
+      await events.return(undefined);
+    },
+  });
+  return toWebResponse(responseHeaders, stream);
+}

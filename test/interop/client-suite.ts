@@ -1,0 +1,211 @@
+/**
+ * The client's interop cases, run the same way against each SCGI server serving the echo
+ * application (uWSGI with test/interop/fixtures/echo_app.py, and this library's
+ * sioscgi/node with its twin in servers/sioscgi-node.ts). What the servers do differently
+ * is passed in as quirks, each a fact the tests check.
+ */
+
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IncompleteResponseError } from "../../src/index.js";
+import type { ServerProcess } from "./harness.js";
+import { callSCGI, type SCGIResult } from "./scgi-client.js";
+
+/** What a server does differently from the others. */
+export interface ClientQuirks {
+  /**
+   * Whether a request with these variables, in the order the client sends them
+   * (`CONTENT_LENGTH`, `SCGI`, then the rest), is within the server's limit on the
+   * environment. The suite finds the largest padding this allows and checks that the
+   * server takes it, and refuses one byte more.
+   */
+  fits(variables: readonly (readonly [string, string])[]): boolean;
+  /** A padding far over the limit. */
+  readonly farOverPadding: number;
+  /**
+   * How the server drops a request just over its limit, and one far over it: it closes the
+   * connection having read the whole request (the client sees EOF without a byte of
+   * response), or with request bytes unread (the kernel answers with a reset).
+   */
+  readonly justOver: ConnectionEnd;
+  readonly farOver: ConnectionEnd;
+  /** What the server reports (log or error) for a request just over its limit, and far over it. */
+  readonly justOverReport: RegExp;
+  readonly farOverReport: RegExp;
+  /** Whether the server sends a response's body to HEAD (uWSGI does; sioscgi/node does not). */
+  readonly bodyForHead: boolean;
+}
+
+/** The echo's answer. */
+interface Echo {
+  method: string;
+  path: string;
+  length: number;
+  sha256: string;
+  padding: number;
+  variables: Record<string, string | null>;
+}
+
+const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+const hex = (text: string): string => Buffer.from(text, "latin1").toString("hex");
+
+/** Deterministic bytes for uploads. */
+const payload = (size: number): Uint8Array => new Uint8Array(size).map((_, index) => (index * 13 + 5) % 256);
+
+/** The variables of a GET as a web server would send them, `extra` after them. */
+function getVariables(path: string, extra: [string, string][] = []): [string, string][] {
+  return [
+    ["REQUEST_METHOD", "GET"],
+    ["REQUEST_URI", path],
+    ["PATH_INFO", path.split("?")[0] as string],
+    ["QUERY_STRING", path.split("?")[1] ?? ""],
+    ["SERVER_PROTOCOL", "HTTP/1.1"],
+    ["SERVER_NAME", "app.test"],
+    ["SERVER_PORT", "80"],
+    ["HTTP_HOST", "app.test"],
+    ...extra,
+  ];
+}
+
+/** How a server ends a connection it will not answer. */
+export type ConnectionEnd = "EOF" | "reset";
+
+/**
+ * A response that never came: no byte from the server, then EOF, which the client reports
+ * as an incomplete response, or a reset (a write into it may report a broken pipe first).
+ */
+function expectClosedWithoutResponse(result: SCGIResult, end: ConnectionEnd): void {
+  expect(result.received).toBe(0);
+  expect(result.headers).toBeUndefined();
+  if (end === "EOF") {
+    expect(result.socketError).toBeUndefined();
+    expect(result.error).toBeInstanceOf(IncompleteResponseError);
+    expect(result.error?.message).toBe("Connection closed without sending a response");
+  } else {
+    expect(["ECONNRESET", "EPIPE"]).toContain(result.socketError?.code);
+  }
+}
+
+export function clientSuite(name: string, start: () => Promise<ServerProcess>, quirks: ClientQuirks): void {
+  describe(`sioscgi's client against ${name}`, () => {
+    let server: ServerProcess;
+
+    beforeAll(async () => {
+      server = await start();
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    const echo = async (variables: [string, string][], body?: Uint8Array): Promise<Echo> => {
+      const contentLength: [string, string] = ["CONTENT_LENGTH", String(body?.length ?? 0)];
+      const result = await callSCGI(server.port, [contentLength, ...variables], body);
+      expect(result.error).toBeUndefined();
+      expect(result.socketError).toBeUndefined();
+      expect(result.complete).toBe(true);
+      expect(result.headers?.status).toBe("200 OK");
+      expect(result.headers?.contentType).toBe("application/json");
+      return JSON.parse(result.body.toString()) as Echo;
+    };
+
+    it("GET: method, path and variables arrive byte for byte, the JSON answer whole", async () => {
+      const text = Buffer.concat([Buffer.from("caf\xe9 ", "latin1"), Buffer.from("Zo\u00eb \u2603")]).toString(
+        "latin1",
+      );
+      const seen = await echo(getVariables("/hello?a=1&b=%20", [["HTTP_X_TEXT", text]]));
+      expect([seen.method, seen.path, seen.length, seen.sha256]).toEqual([
+        "GET",
+        "/hello",
+        0,
+        sha256(new Uint8Array()),
+      ]);
+      expect(seen.variables).toMatchObject({
+        REQUEST_METHOD: hex("GET"),
+        QUERY_STRING: hex("a=1&b=%20"),
+        CONTENT_LENGTH: hex("0"),
+        SERVER_PROTOCOL: hex("HTTP/1.1"),
+        HTTP_X_TEXT: hex(text),
+      });
+    });
+
+    for (const size of [0, 1, 1024 * 1024]) {
+      it(`POST with a body of ${size} bytes arrives whole and in order`, async () => {
+        const body = payload(size);
+        const seen = await echo(
+          [
+            ["REQUEST_METHOD", "POST"],
+            ["PATH_INFO", "/upload"],
+            ["CONTENT_TYPE", "application/octet-stream"],
+          ],
+          body,
+        );
+        expect([seen.method, seen.path, seen.length, seen.sha256]).toEqual(["POST", "/upload", size, sha256(body)]);
+        expect(seen.variables.CONTENT_LENGTH).toBe(hex(String(size)));
+        expect(seen.variables.CONTENT_TYPE).toBe(hex("application/octet-stream"));
+      });
+    }
+
+    it("the application's status and headers, repeated ones in order", async () => {
+      const result = await callSCGI(server.port, [["CONTENT_LENGTH", "0"], ...getVariables("/status/404")]);
+      expect(result.error).toBeUndefined();
+      expect(result.headers?.status).toBe("404 Not Found");
+      expect(result.headers?.contentType).toBe("text/plain");
+      const others = (result.headers?.otherHeaders ?? []).map(([field, value]) => [field.toLowerCase(), value]);
+      expect(others.filter(([field]) => field === "set-cookie")).toEqual([
+        ["set-cookie", "a=1"],
+        ["set-cookie", "b=2"],
+      ]);
+      expect(others.find(([field]) => field === "x-served-by")).toBeDefined();
+      expect(result.body.toString()).toBe("status 404\n");
+    });
+
+    it(`HEAD: the headers, ${quirks.bodyForHead ? "and the body anyway, which the client passes on" : "and no body"}`, async () => {
+      const result = await callSCGI(server.port, [
+        ["CONTENT_LENGTH", "0"],
+        ...getVariables("/head").map(([field, value]): [string, string] =>
+          field === "REQUEST_METHOD" ? [field, "HEAD"] : [field, value],
+        ),
+      ]);
+      expect(result.error).toBeUndefined();
+      expect(result.complete).toBe(true);
+      expect(result.headers?.status).toBe("200 OK");
+      expect(result.body.length > 0).toBe(quirks.bodyForHead);
+    });
+
+    describe("the environment's limit", () => {
+      /** The variables of a request padded with HTTP_X_PADDING of `padding` bytes, as sent. */
+      const padded = (padding: number): [string, string][] => [
+        ["CONTENT_LENGTH", "0"],
+        ["SCGI", "1"],
+        ...getVariables("/padded", [["HTTP_X_PADDING", "p".repeat(padding)]]),
+      ];
+      let largest = 0;
+
+      beforeAll(() => {
+        while (quirks.fits(padded(largest + 1))) largest++;
+      });
+
+      it("the largest environment the server's documented rule allows is taken", async () => {
+        const seen = await echo(padded(largest).filter(([field]) => field !== "CONTENT_LENGTH" && field !== "SCGI"));
+        expect(seen.padding).toBe(largest);
+      });
+
+      it(`one byte more: the server closes the connection without a response (${quirks.justOver})`, async () => {
+        const variables = padded(largest + 1);
+        expect(quirks.fits(variables)).toBe(false);
+        expectClosedWithoutResponse(await callSCGI(server.port, variables), quirks.justOver);
+        await expect.poll(() => server.output()).toMatch(quirks.justOverReport);
+      });
+
+      it(`far more: the server closes the connection without a response (${quirks.farOver})`, async () => {
+        expectClosedWithoutResponse(await callSCGI(server.port, padded(quirks.farOverPadding)), quirks.farOver);
+        await expect.poll(() => server.output()).toMatch(quirks.farOverReport);
+      });
+
+      it("and serves the next request as before", async () => {
+        expect((await echo(getVariables("/after"))).path).toBe("/after");
+      });
+    });
+  });
+}
