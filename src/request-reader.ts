@@ -42,6 +42,7 @@ import {
   quoteBytes,
   type RemoteProtocolError,
 } from "./errors.js";
+import { EventQueue } from "./event-queue.js";
 import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "./events.js";
 import { RXState } from "./states.js";
 
@@ -332,11 +333,8 @@ export class SCGIReader {
   /** Whether `receiveData` has been given an empty chunk. */
   #eof = false;
 
-  /** Events parsed but not yet returned; entries before {@link #queueHead} are spent. */
-  #queue: (RequestEvent | undefined)[] = [];
-
-  /** Index of the next event to return, so that dequeuing never shifts the array. */
-  #queueHead = 0;
+  /** Events parsed but not yet returned. */
+  readonly #queue = new EventQueue<RequestEvent>();
 
   /** HEADER_LENGTH: how many digits of the netstring length have arrived. */
   #lengthDigits = 0;
@@ -445,14 +443,7 @@ export class SCGIReader {
    */
   nextEvent(): RequestEvent | null {
     if (this.#error !== null) throw this.#error;
-    if (this.#queueHead === this.#queue.length) return null;
-    const event = this.#queue[this.#queueHead] as RequestEvent;
-    this.#queue[this.#queueHead++] = undefined;
-    if (this.#queueHead === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#queueHead = 0;
-    }
-    return event;
+    return this.#queue.shift();
   }
 
   /**
