@@ -257,4 +257,4 @@ await throughputSuite();
 memorySuite();
 heading("Targets");
 for (const line of targets) console.log(line);
-console.log("  not run  end to end through nginx and wrk (npm run bench:e2e does not exist yet)");
+console.log("  elsewhere  end to end through nginx and wrk: npm run bench:e2e");
