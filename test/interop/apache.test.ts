@@ -6,5 +6,5 @@ interopSuite("Apache", startApache, {
   localRedirect: "served",
   twoCookieLines: "a=1, b=2",
   midUploadDisconnect: "aborted",
-  disconnectWhileHandlerWorks: "unnoticed",
+  disconnectWhileHandlerWorks: "noticed at the answer",
 });

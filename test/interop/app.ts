@@ -119,7 +119,18 @@ export function createApp(state: AppState): Handler {
             });
           });
         }
-        return new Response("done\n");
+        // The answer streams for a while (20 chunks, 20 ms apart), so that a server that
+        // closed the connection meanwhile is noticed while the answer is still being
+        // written, not after a one-write answer has already counted as complete.
+        let sent = 0;
+        const answer = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            controller.enqueue(new Uint8Array(16384).fill(0x2e));
+            if (++sent === 20) controller.close();
+          },
+        });
+        return new Response(answer);
       }
       case "/state":
         return Response.json(state);
