@@ -71,3 +71,14 @@ export function parseDecimal(bytes: Uint8Array): number | null {
   }
   return value;
 }
+
+/**
+ * Returns `data` if it is a `Uint8Array` (a Node `Buffer` is one), and throws a
+ * `TypeError` naming `receiver` otherwise: a JavaScript caller may pass anything.
+ */
+export function checkBytes(data: Uint8Array, receiver: string): Uint8Array {
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(`${receiver} takes a Uint8Array, not ${data === null ? "null" : typeof data}`);
+  }
+  return data;
+}

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { checkBytes } from "./bytes.js";
 import { type EnvironmentInit, toEnvironment } from "./environment.js";
 import {
   DuplicateResponseHeaderError,
@@ -18,14 +19,6 @@ import {
   StatusHeaderError,
 } from "./errors.js";
 import { checkField, checkStatus, HOP_BY_HOP_HEADERS } from "./header-rules.js";
-
-/** Returns `data` if it is a `Uint8Array`; a JavaScript caller may pass anything. */
-function checkBytes(data: Uint8Array, eventName: string): Uint8Array {
-  if (!(data instanceof Uint8Array)) {
-    throw new TypeError(`${eventName} takes a Uint8Array, not ${data === null ? "null" : typeof data}`);
-  }
-  return data;
-}
 
 /**
  * The environment {@link receivedRequestHeaders} is handing to the `RequestHeaders`

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { DIGIT_NINE, DIGIT_ZERO, decodeLatin1, parseDecimal } from "./bytes.js";
+import { checkBytes, DIGIT_NINE, DIGIT_ZERO, decodeLatin1, parseDecimal } from "./bytes.js";
 import {
   BadContentLengthError,
   BadNetstringLengthError,
@@ -415,9 +415,7 @@ export class SCGIReader {
    * @throws `TypeError` if `chunk` is not a `Uint8Array`.
    */
   receiveData(chunk: Uint8Array): void {
-    if (!(chunk instanceof Uint8Array)) {
-      throw new TypeError(`receiveData takes a Uint8Array, not ${chunk === null ? "null" : typeof chunk}`);
-    }
+    checkBytes(chunk, "receiveData");
     if (chunk.length === 0) {
       this.#eof = true;
       if (this.#error === null) this.#advance("eof");

@@ -24,7 +24,7 @@
  * @module
  */
 
-import { decodeLatin1, parseDecimal } from "./bytes.js";
+import { checkBytes, decodeLatin1, parseDecimal } from "./bytes.js";
 import {
   BadResponseContentLengthError,
   BadResponseHeaderError,
@@ -246,9 +246,7 @@ export class SCGIClientReader {
    * @throws `TypeError` if `chunk` is not a `Uint8Array`.
    */
   receiveData(chunk: Uint8Array): void {
-    if (!(chunk instanceof Uint8Array)) {
-      throw new TypeError(`receiveData takes a Uint8Array, not ${chunk === null ? "null" : typeof chunk}`);
-    }
+    checkBytes(chunk, "receiveData");
     if (chunk.length === 0) {
       this.#eof = true;
       if (this.#error === null) this.#readEOF();
