@@ -44,6 +44,7 @@ import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nginxConfig } from "../scripts/nginx-config.mjs";
 import { BODY, CONTENT_TYPE } from "./e2e-app.mjs";
 
 const HOST = "127.0.0.1";
@@ -209,48 +210,20 @@ function startApplication(kind) {
   });
 }
 
-/**
- * nginx.conf for one configuration: scripts/nginx-config.mjs's foreground, rootless nginx
- * (everything in `dir`), the same for all three but for `location` and `upstream`.
- */
-function nginxConfig(dir, port, upstream, location) {
-  return `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log stderr error;
-events {}
-http {
-    access_log off;
-    client_body_temp_path ${dir}/client_body;
-    scgi_temp_path ${dir}/scgi_temp;
-    proxy_temp_path ${dir}/proxy_temp;
-    fastcgi_temp_path ${dir}/fastcgi_temp;
-    uwsgi_temp_path ${dir}/uwsgi_temp;
-${upstream}
-    server {
-        listen ${HOST}:${port};
-        location / {
-${location}
-        }
-    }
-}
-`;
-}
-
 const CONFIGURATIONS = [
   {
     name: "scgi",
     label: "nginx -> SCGI -> sioscgi createServer",
     application: "scgi",
     upstream: () => "",
-    location: (port) => `            include /etc/nginx/scgi_params;\n            scgi_pass ${HOST}:${port};`,
+    location: (port) => `include /etc/nginx/scgi_params;\n            scgi_pass ${HOST}:${port};`,
   },
   {
     name: "scgi-core",
     label: "nginx -> SCGI -> the core alone on node:net (a yardstick)",
     application: "core",
     upstream: () => "",
-    location: (port) => `            include /etc/nginx/scgi_params;\n            scgi_pass ${HOST}:${port};`,
+    location: (port) => `include /etc/nginx/scgi_params;\n            scgi_pass ${HOST}:${port};`,
   },
   {
     name: "http-keepalive",
@@ -259,14 +232,14 @@ const CONFIGURATIONS = [
     // 64 idle connections kept: more than wrk's connections, so none is ever reopened.
     upstream: (port) => `    upstream app {\n        server ${HOST}:${port};\n        keepalive 64;\n    }`,
     location: () =>
-      '            proxy_pass http://app;\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";',
+      'proxy_pass http://app;\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";',
   },
   {
     name: "http-close",
     label: "nginx -> HTTP/1.0, a connection per request -> node:http",
     application: "http",
     upstream: () => "",
-    location: (port) => `            proxy_pass http://${HOST}:${port};`,
+    location: (port) => `proxy_pass http://${HOST}:${port};`,
   },
 ];
 
@@ -277,7 +250,16 @@ async function startNginx(nginx, configuration, appPort) {
   chmodSync(dir, 0o777); // nginx's workers may run as another user and write here
   const port = await freePort();
   const config = join(dir, "nginx.conf");
-  writeFileSync(config, nginxConfig(dir, port, configuration.upstream(appPort), configuration.location(appPort)));
+  writeFileSync(
+    config,
+    nginxConfig({
+      directory: dir,
+      listen: `${HOST}:${port}`,
+      upstream: configuration.upstream(appPort),
+      location: configuration.location(appPort),
+      logLevel: "error",
+    }),
+  );
   const child = start(SERVER_CPU, nginx, ["-p", dir, "-c", config, "-e", "stderr"], {
     stdio: ["ignore", "inherit", "inherit"],
   });
