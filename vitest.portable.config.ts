@@ -20,8 +20,8 @@ console.log(`sioscgi: the portable test suite on ${started}`);
 
 export default defineConfig({
   test: {
-    include: ["test/*.test.ts"],
-    exclude: NODE_ONLY,
+    include: ["test/**/*.test.ts"],
+    exclude: [...NODE_ONLY, "test/interop/**"],
     env: { SIOSCGI_TEST_RUNTIME: started },
     setupFiles: ["test/support/same-runtime.ts"],
   },

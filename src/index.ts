@@ -4,9 +4,11 @@
  * @packageDocumentation
  */
 
-export { SCGIClientConnection, type SCGIClientConnectionOptions } from "./client-connection.js";
-export { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
-export type { EnvironmentInit, EnvironmentValue } from "./environment.js";
+export { SCGIClientConnection, type SCGIClientConnectionOptions } from "./client/connection.js";
+export { type DecodedResponse, decodeResponse, encodeRequest } from "./client/one-shot.js";
+export { SCGIClientWriter } from "./client/request-writer.js";
+export { SCGIClientReader, type SCGIClientReaderOptions } from "./client/response-reader.js";
+export type { EnvironmentInit, EnvironmentValue } from "./core/environment.js";
 export {
   BadContentLengthError,
   BadEventInStateError,
@@ -48,7 +50,7 @@ export {
   ResponseHeadersTooLongError,
   StatusHeaderError,
   type SuggestedHTTPStatus,
-} from "./errors.js";
+} from "./core/errors.js";
 export {
   RequestBody,
   RequestEnd,
@@ -58,10 +60,8 @@ export {
   ResponseEnd,
   type ResponseEvent,
   ResponseHeaders,
-} from "./events.js";
-export { type DecodedResponse, decodeResponse, encodeRequest } from "./one-shot.js";
-export { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
-export { SCGIClientWriter } from "./request-writer.js";
-export { SCGIClientReader, type SCGIClientReaderOptions } from "./response-reader.js";
-export { SCGIWriter } from "./response-writer.js";
-export { RXState, TXState } from "./states.js";
+} from "./core/events.js";
+export { RXState, TXState } from "./core/states.js";
+export { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
+export { SCGIReader, type SCGIReaderOptions } from "./server/request-reader.js";
+export { SCGIWriter } from "./server/response-writer.js";

@@ -12,15 +12,15 @@
  */
 
 import net from "node:net";
-import { parseDecimal } from "./bytes.js";
-import { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
-import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd, ResponseHeaders } from "./events.js";
-import { type Handler, responseEvents, toRequest } from "./fetch.js";
-import { SCGIWriter } from "./response-writer.js";
+import { parseDecimal } from "./core/bytes.js";
+import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd, ResponseHeaders } from "./core/events.js";
+import { type Handler, responseEvents, toRequest } from "./fetch/index.js";
+import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
+import { SCGIWriter } from "./server/response-writer.js";
 
 // Defined beside the translations, so that `sioscgi/testing` can take the same handlers
 // without importing anything of Node's.
-export type { Handler } from "./fetch.js";
+export type { Handler } from "./fetch/index.js";
 
 /** Options of {@link createServer}: the core's limits and policies, plus the server's. */
 export interface ServerOptions extends SCGIConnectionOptions {

@@ -14,11 +14,11 @@
  * @module
  */
 
-import { SCGIClientConnection } from "./client-connection.js";
-import { SCGIConnection, type SCGIConnectionOptions } from "./connection.js";
-import { type EnvironmentInit, type EnvironmentValue, toEnvironment } from "./environment.js";
-import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type ResponseHeaders } from "./events.js";
-import { type Handler, responseEvents, toRequest } from "./fetch.js";
+import { SCGIClientConnection } from "./client/connection.js";
+import { type EnvironmentInit, type EnvironmentValue, toEnvironment } from "./core/environment.js";
+import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type ResponseHeaders } from "./core/events.js";
+import { type Handler, responseEvents, toRequest } from "./fetch/index.js";
+import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
 /** Options of {@link serveInMemory}. */
 export interface ServeInMemoryOptions extends SCGIConnectionOptions {

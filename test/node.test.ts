@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { localRedirect } from "../src/fetch.js";
+import { localRedirect } from "../src/fetch/index.js";
 import { BadNetstringLengthError, PrematureEOFError, RequestHeaders } from "../src/index.js";
 import {
   ClientDisconnectedError,

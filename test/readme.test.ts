@@ -6,11 +6,11 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CLIENT_TX_TRANSITIONS } from "../src/client/request-writer.js";
+import { CLIENT_RX_TRANSITIONS } from "../src/client/response-reader.js";
 import { RemoteProtocolError } from "../src/index.js";
-import { RX_TRANSITIONS } from "../src/request-reader.js";
-import { CLIENT_TX_TRANSITIONS } from "../src/request-writer.js";
-import { CLIENT_RX_TRANSITIONS } from "../src/response-reader.js";
-import { TX_TRANSITIONS } from "../src/response-writer.js";
+import { RX_TRANSITIONS } from "../src/server/request-reader.js";
+import { TX_TRANSITIONS } from "../src/server/response-writer.js";
 import { LEAVES } from "./support/errors.js";
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { localRedirect } from "../../src/fetch.js";
+import { localRedirect } from "../../src/fetch/index.js";
 import type { Handler } from "../../src/node.js";
 
 /** What the app has seen, for the tests to read back. */

@@ -9,11 +9,11 @@
  * @module
  */
 
-import type { ProtocolError } from "./errors.js";
-import type { RequestEvent, ResponseEvent } from "./events.js";
+import type { ProtocolError } from "../core/errors.js";
+import type { RequestEvent, ResponseEvent } from "../core/events.js";
+import { RXState, TXState } from "../core/states.js";
 import { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
 import { SCGIWriter } from "./response-writer.js";
-import { RXState, TXState } from "./states.js";
 
 /** Options of {@link SCGIConnection}. */
 export interface SCGIConnectionOptions extends SCGIReaderOptions {}

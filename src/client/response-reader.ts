@@ -24,7 +24,7 @@
  * @module
  */
 
-import { checkBytes, decodeLatin1, parseDecimal } from "./bytes.js";
+import { checkBytes, decodeLatin1, parseDecimal } from "../core/bytes.js";
 import {
   BadResponseContentLengthError,
   BadResponseHeaderError,
@@ -35,12 +35,12 @@ import {
   type ProtocolError,
   quote,
   ResponseHeadersTooLongError,
-} from "./errors.js";
-import { EventQueue } from "./event-queue.js";
-import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
-import { HOP_BY_HOP_HEADERS, isFieldValue, isStatus, isToken } from "./header-rules.js";
-import { rxBufferLimitOption } from "./request-reader.js";
-import { RXState } from "./states.js";
+} from "../core/errors.js";
+import { EventQueue } from "../core/event-queue.js";
+import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
+import { HOP_BY_HOP_HEADERS, isFieldValue, isStatus, isToken } from "../core/header-rules.js";
+import { rxBufferLimitOption } from "../core/receive-loop.js";
+import { RXState } from "../core/states.js";
 
 /** Options of {@link SCGIClientReader}. */
 export interface SCGIClientReaderOptions {

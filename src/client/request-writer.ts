@@ -16,7 +16,7 @@
  * @module
  */
 
-import { isLatin1, parseDecimal, writeLatin1 } from "./bytes.js";
+import { describeValue, isLatin1, parseDecimal, writeLatin1 } from "../core/bytes.js";
 import {
   BadEventInStateError,
   BodyLengthMismatchError,
@@ -26,10 +26,9 @@ import {
   InvalidVariableValueError,
   NotISO88591Error,
   ProtocolError,
-} from "./errors.js";
-import { RequestBody, RequestEnd, type RequestEvent, RequestHeaders } from "./events.js";
-import { describeValue } from "./response-writer.js";
-import { TXState } from "./states.js";
+} from "../core/errors.js";
+import { RequestBody, RequestEnd, type RequestEvent, RequestHeaders } from "../core/events.js";
+import { TXState } from "../core/states.js";
 
 /** The kinds of event the client's transmit table distinguishes. */
 type SendKind = "RequestHeaders" | "RequestBody" | "RequestEnd";

@@ -4,15 +4,15 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { receivedRequestHeaders } from "../src/events.js";
+import { receivedRequestHeaders } from "../../src/core/events.js";
 import {
   DuplicateRequestVariableError,
   type EnvironmentInit,
   NotISO88591Error,
   RequestHeaders,
   SCGIReader,
-} from "../src/index.js";
-import { entries, latin1, scgiRequest } from "./support/scgi.js";
+} from "../../src/index.js";
+import { entries, latin1, scgiRequest } from "../support/scgi.js";
 
 const EXPECTED: [string, string][] = [
   ["CONTENT_LENGTH", "0"],

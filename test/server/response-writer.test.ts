@@ -12,8 +12,8 @@ import {
   ResponseHeaders,
   SCGIWriter,
   TXState,
-} from "../src/index.js";
-import { latin1 } from "./support/scgi.js";
+} from "../../src/index.js";
+import { latin1 } from "../support/scgi.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
 

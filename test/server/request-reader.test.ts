@@ -28,8 +28,8 @@ import {
   RXState,
   SCGIReader,
   type SCGIReaderOptions,
-} from "../src/index.js";
-import { chunkings, concat, entries, feed, latin1, scgiRequest, shape, utf8 } from "./support/scgi.js";
+} from "../../src/index.js";
+import { chunkings, concat, entries, feed, latin1, scgiRequest, shape, utf8 } from "../support/scgi.js";
 
 type RemoteErrorClass = abstract new (...args: never[]) => RemoteProtocolError;
 
@@ -423,7 +423,7 @@ describe("the reader's API", () => {
 describe("repeated HTTP headers (option duplicateHeaders)", () => {
   /** What nginx 1.22 sent for `curl -H 'X-A: 1' -H 'X-A: 2' -H 'Cookie: a=1' -H 'Cookie: b=2' ...`. */
   const NGINX_1_22 = new Uint8Array(
-    readFileSync(new URL("fixtures/nginx-1.22-repeated-headers.scgi", import.meta.url)),
+    readFileSync(new URL("../fixtures/nginx-1.22-repeated-headers.scgi", import.meta.url)),
   );
 
   it("the fixture really repeats variables, which sioscgi 3.0.1 would reject", () => {

@@ -8,9 +8,9 @@
  * @module
  */
 
-import { writeLatin1 } from "./bytes.js";
-import type { EnvironmentInit } from "./environment.js";
-import { RequestBody, RequestEnd, RequestHeaders, type ResponseHeaders } from "./events.js";
+import { writeLatin1 } from "../core/bytes.js";
+import type { EnvironmentInit } from "../core/environment.js";
+import { RequestBody, RequestEnd, RequestHeaders, type ResponseHeaders } from "../core/events.js";
 import { SCGIClientWriter } from "./request-writer.js";
 import { SCGIClientReader, type SCGIClientReaderOptions } from "./response-reader.js";
 

@@ -12,13 +12,13 @@
  * @module
  */
 
-import { decodeLatin1 } from "./bytes.js";
-import type { ProtocolError } from "./errors.js";
-import { type RequestEvent, RequestHeaders, type ResponseEvent } from "./events.js";
-import { rxBufferLimitOption } from "./request-reader.js";
+import { decodeLatin1 } from "../core/bytes.js";
+import type { ProtocolError } from "../core/errors.js";
+import { type RequestEvent, RequestHeaders, type ResponseEvent } from "../core/events.js";
+import { rxBufferLimitOption } from "../core/receive-loop.js";
+import { RXState, TXState } from "../core/states.js";
 import { SCGIClientWriter } from "./request-writer.js";
 import { SCGIClientReader } from "./response-reader.js";
-import { RXState, TXState } from "./states.js";
 
 /** Options of {@link SCGIClientConnection}. */
 export interface SCGIClientConnectionOptions {

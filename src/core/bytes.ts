@@ -82,3 +82,14 @@ export function checkBytes(data: Uint8Array, receiver: string): Uint8Array {
   }
   return data;
 }
+
+/**
+ * Names a value for an error message: its class name, or its type.
+ *
+ * @internal
+ */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+}

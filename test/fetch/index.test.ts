@@ -4,9 +4,9 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { localRedirect, responseEvents, toRequest, toResponseHeaders } from "../src/fetch.js";
-import { RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../src/index.js";
-import { latin1 } from "./support/scgi.js";
+import { localRedirect, responseEvents, toRequest, toResponseHeaders } from "../../src/fetch/index.js";
+import { RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../../src/index.js";
+import { latin1 } from "../support/scgi.js";
 
 /** A RequestHeaders with CONTENT_LENGTH and SCGI, then the given variables. */
 function scgi(variables: Record<string, string | Uint8Array>, contentLength = "0"): RequestHeaders {

@@ -21,9 +21,9 @@ import {
   RXState,
   SCGIClientReader,
   type SCGIClientReaderOptions,
-} from "../src/index.js";
-import { feedResponse, headerFields, responseShape } from "./support/response.js";
-import { chunkings, latin1 } from "./support/scgi.js";
+} from "../../src/index.js";
+import { feedResponse, headerFields, responseShape } from "../support/response.js";
+import { chunkings, latin1 } from "../support/scgi.js";
 
 type RemoteErrorClass = abstract new (...args: never[]) => RemoteProtocolError;
 

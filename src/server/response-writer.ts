@@ -9,10 +9,10 @@
  * @module
  */
 
-import { writeLatin1 } from "./bytes.js";
-import { BadEventInStateError, type ProtocolError } from "./errors.js";
-import { isValidated, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
-import { TXState } from "./states.js";
+import { describeValue, writeLatin1 } from "../core/bytes.js";
+import { BadEventInStateError, type ProtocolError } from "../core/errors.js";
+import { isValidated, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
+import { TXState } from "../core/states.js";
 
 /**
  * The kinds of event the transmit table distinguishes. Headers with status `null` lead
@@ -51,18 +51,6 @@ function sendKind(event: unknown): SendKind | null {
   if (event instanceof ResponseBody) return "ResponseBody";
   if (event instanceof ResponseEnd) return "ResponseEnd";
   return null;
-}
-
-/**
- * Names a value for an error message: its class name, or its type. The client's writer
- * names what it is given the same way.
- *
- * @internal
- */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
 }
 
 /**

@@ -1,8 +1,8 @@
 /** The byte helpers: ISO-8859-1 both ways and strict decimal parsing. */
 
 import { describe, expect, it } from "vitest";
-import { decodeLatin1, isLatin1, parseDecimal, writeLatin1 } from "../src/bytes.js";
-import { latin1 } from "./support/scgi.js";
+import { decodeLatin1, isLatin1, parseDecimal, writeLatin1 } from "../../src/core/bytes.js";
+import { latin1 } from "../support/scgi.js";
 
 describe("decodeLatin1", () => {
   it("maps every byte to the code point of the same value (0x80 is U+0080, not the euro sign)", () => {

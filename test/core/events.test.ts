@@ -20,7 +20,7 @@ import {
   ResponseEnd,
   ResponseHeaders,
   StatusHeaderError,
-} from "../src/index.js";
+} from "../../src/index.js";
 
 describe("discriminants", () => {
   it("each event carries its class name as a literal type", () => {

@@ -4,8 +4,13 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { checkField, checkStatus } from "../src/header-rules.js";
-import { InvalidHeaderNameError, InvalidHeaderValueError, InvalidStatusError, NotISO88591Error } from "../src/index.js";
+import { checkField, checkStatus } from "../../src/core/header-rules.js";
+import {
+  InvalidHeaderNameError,
+  InvalidHeaderValueError,
+  InvalidStatusError,
+  NotISO88591Error,
+} from "../../src/index.js";
 
 describe("checkStatus", () => {
   it.each(["200 OK", "404 Not Found", "200", "599 Custom\treason", "200 Oké", "204"])("accepts %j", (status) => {

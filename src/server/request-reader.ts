@@ -22,7 +22,7 @@
  * @module
  */
 
-import { checkBytes, DIGIT_NINE, DIGIT_ZERO, decodeLatin1, parseDecimal } from "./bytes.js";
+import { checkBytes, DIGIT_NINE, DIGIT_ZERO, decodeLatin1, parseDecimal } from "../core/bytes.js";
 import {
   BadContentLengthError,
   BadNetstringLengthError,
@@ -41,10 +41,11 @@ import {
   type ProtocolError,
   quoteBytes,
   type RemoteProtocolError,
-} from "./errors.js";
-import { EventQueue } from "./event-queue.js";
-import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "./events.js";
-import { RXState } from "./states.js";
+} from "../core/errors.js";
+import { EventQueue } from "../core/event-queue.js";
+import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "../core/events.js";
+import { rxBufferLimitOption } from "../core/receive-loop.js";
+import { RXState } from "../core/states.js";
 
 /** Options of {@link SCGIReader}. */
 export interface SCGIReaderOptions {
@@ -82,30 +83,6 @@ export interface SCGIReaderOptions {
    * @defaultValue `"merge"`
    */
   readonly duplicateHeaders?: "merge" | "error";
-}
-
-/** The default of {@link SCGIReaderOptions.rxBufferLimit}. */
-const DEFAULT_RX_BUFFER_LIMIT = 65536;
-
-/**
- * The largest {@link SCGIReaderOptions.rxBufferLimit}: 1 GiB, far beyond any real
- * environment. With no leading zero allowed, a netstring length therefore fails at its
- * 10th digit at the latest, long before its value could stop being exact.
- */
-const MAX_RX_BUFFER_LIMIT = 2 ** 30;
-
-/**
- * Checks an `rxBufferLimit` option and applies its default. The client's reader takes the
- * same option, with the same range, for the response's header block.
- *
- * @throws `RangeError` if it is not an integer from 1 to 2^30.
- * @internal
- */
-export function rxBufferLimitOption(rxBufferLimit = DEFAULT_RX_BUFFER_LIMIT): number {
-  if (!Number.isInteger(rxBufferLimit) || rxBufferLimit < 1 || rxBufferLimit > MAX_RX_BUFFER_LIMIT) {
-    throw new RangeError(`rxBufferLimit must be an integer from 1 to ${MAX_RX_BUFFER_LIMIT}, not ${rxBufferLimit}`);
-  }
-  return rxBufferLimit;
 }
 
 /** The environment buffer's first size; most requests' environments fit in it. */

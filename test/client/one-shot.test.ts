@@ -15,8 +15,8 @@ import {
   ResponseHeaders,
   SCGIReader,
   SCGIWriter,
-} from "../src/index.js";
-import { concat, entries, feed, latin1 } from "./support/scgi.js";
+} from "../../src/index.js";
+import { concat, entries, feed, latin1 } from "../support/scgi.js";
 
 const text = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
 

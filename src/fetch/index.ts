@@ -12,9 +12,9 @@
  * @module
  */
 
-import { decodeLatin1 } from "./bytes.js";
-import { type RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "./events.js";
-import { HOP_BY_HOP_HEADERS, TOKEN } from "./header-rules.js";
+import { decodeLatin1 } from "../core/bytes.js";
+import { type RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
+import { HOP_BY_HOP_HEADERS, TOKEN } from "../core/header-rules.js";
 
 /**
  * A fetch-style request handler, as `createServer` in `sioscgi/node` serves it and

@@ -24,9 +24,9 @@ import {
   SCGIClientConnection,
   SCGIConnection,
   TXState,
-} from "../src/index.js";
-import { feedResponse, headerFields, responseShape } from "./support/response.js";
-import { chunkings, concat, entries, feed, latin1 } from "./support/scgi.js";
+} from "../../src/index.js";
+import { feedResponse, headerFields, responseShape } from "../support/response.js";
+import { chunkings, concat, entries, feed, latin1 } from "../support/scgi.js";
 
 const XML_CALL = latin1(
   '<?xml version="1.0"?><methodCall><methodName>system.client_version</methodName><params></params></methodCall>',

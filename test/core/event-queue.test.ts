@@ -1,7 +1,7 @@
 /** The event queue the client's reader keeps: first in, first out, however it is drained. */
 
 import { expect, it } from "vitest";
-import { EventQueue } from "../src/event-queue.js";
+import { EventQueue } from "../../src/core/event-queue.js";
 
 it("gives events back in order, null when empty, and is reusable after it is drained", () => {
   const queue = new EventQueue<number>();

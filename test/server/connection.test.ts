@@ -31,8 +31,8 @@ import {
   RXState,
   SCGIConnection,
   TXState,
-} from "../src/index.js";
-import { chunkings, concat, entries, feed, latin1, scgiRequest, shape } from "./support/scgi.js";
+} from "../../src/index.js";
+import { chunkings, concat, entries, feed, latin1, scgiRequest, shape } from "../support/scgi.js";
 
 /** The request of 3.0.1's suite: a POST of 27 bytes to /deepthought. */
 const REQUEST = latin1(

@@ -1,7 +1,7 @@
 /** RXState and TXState: plain string constants, usable as values and as types. */
 
 import { expect, it } from "vitest";
-import { RXState, TXState } from "../src/index.js";
+import { RXState, TXState } from "../../src/index.js";
 
 it("each state's value is its own name, so it reads well in logs", () => {
   for (const states of [RXState, TXState]) {

@@ -23,8 +23,8 @@ import {
   SCGIClientWriter,
   SCGIReader,
   TXState,
-} from "../src/index.js";
-import { concat, entries, feed, latin1, utf8 } from "./support/scgi.js";
+} from "../../src/index.js";
+import { concat, entries, feed, latin1, utf8 } from "../support/scgi.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
 

@@ -4,10 +4,10 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { quote, quoteBytes } from "../src/errors.js";
-import * as sioscgi from "../src/index.js";
-import { LEAVES } from "./support/errors.js";
-import { latin1 } from "./support/scgi.js";
+import { quote, quoteBytes } from "../../src/core/errors.js";
+import * as sioscgi from "../../src/index.js";
+import { LEAVES } from "../support/errors.js";
+import { latin1 } from "../support/scgi.js";
 
 const { LocalProtocolError, ProtocolError, RemoteProtocolError } = sioscgi;
 

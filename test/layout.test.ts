@@ -1,0 +1,88 @@
+/**
+ * The house rules of src/, checked on the sources: each folder's role shows in what it may
+ * import, nothing imports upward, and only the Node entry points reach `node:` modules.
+ */
+
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+
+/** Every source file, as a path relative to src/ with forward slashes. */
+const FILES = (readdirSync(SRC, { recursive: true }) as string[])
+  .filter((file) => file.endsWith(".ts"))
+  .map((file) => file.split(path.sep).join("/"))
+  .sort();
+
+/** What each file imports or re-exports: relative specifiers resolved to src/ paths, and bare ones as they are. */
+function imports(file: string): string[] {
+  const source = readFileSync(path.join(SRC, file), "utf8");
+  return [...source.matchAll(/^(?:import|export)[^;]*? from "([^"]+)";/gms)].map(([, specifier]) => {
+    const spec = specifier as string;
+    if (!spec.startsWith(".")) return spec;
+    return path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, ".ts");
+  });
+}
+
+/** The folder a file belongs to, or `"entry"` for the entry points at the top of src/. */
+function folder(file: string): string {
+  return file.includes("/") ? (file.split("/")[0] as string) : "entry";
+}
+
+/**
+ * Which folders each folder may import from. `core` is role-free; `server` and `client` are
+ * the two roles and know only the core; the adapters build on them; the entry points at
+ * the top may use anything below them.
+ */
+const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
+  core: ["core"],
+  server: ["core", "server"],
+  client: ["core", "client"],
+  fetch: ["core", "fetch"],
+  serve: ["core", "server", "fetch", "serve"],
+  entry: ["core", "server", "client", "fetch", "serve"],
+};
+
+/** The files that may import `node:` modules: the Node entry points and the Node transport. */
+const NODE_FILES = new Set(["node.ts", "http.ts", "cli.ts", "serve/node-transport.ts"]);
+
+describe("src/ layout", () => {
+  it("has no file outside the known folders", () => {
+    for (const file of FILES) expect(Object.keys(MAY_IMPORT), file).toContain(folder(file));
+  });
+
+  it.each(FILES)("%s imports only from the folders its role allows", (file) => {
+    const allowed = MAY_IMPORT[folder(file)] ?? [];
+    for (const target of imports(file)) {
+      if (target.startsWith("node:")) continue;
+      expect(target, `${file} imports a package: the library has no dependencies`).toMatch(/\.ts$/);
+      expect(allowed, `${file} imports ${target}`).toContain(folder(target));
+      expect(FILES, `${file} imports ${target}, which does not exist`).toContain(target);
+    }
+  });
+
+  it.each(FILES)("%s imports a node: module only if it is Node's own code", (file) => {
+    const nodeImports = imports(file).filter((target) => target.startsWith("node:"));
+    if (!NODE_FILES.has(file)) expect(nodeImports, file).toEqual([]);
+  });
+
+  /** Every file `entry` reaches through its imports, type-only ones included, to be strict. */
+  function reach(entry: string): Set<string> {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file) || file.startsWith("node:")) return;
+      seen.add(file);
+      for (const target of imports(file)) visit(target);
+    };
+    visit(entry);
+    return seen;
+  }
+
+  it.each(["index.ts", "fetch/index.ts", "testing.ts"])("%s reaches no node: module", (entry) => {
+    const reached = reach(entry);
+    for (const file of reached) expect(NODE_FILES.has(file), `${entry} reaches ${file}`).toBe(false);
+    expect(reached.size).toBeGreaterThan(3);
+  });
+});
