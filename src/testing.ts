@@ -15,9 +15,9 @@
  */
 
 import { SCGIClientConnection } from "./client/connection.js";
-import { type EnvironmentInit, type EnvironmentValue, toEnvironment } from "./core/environment.js";
+import { type EnvironmentInit, toEnvironment } from "./core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type ResponseHeaders } from "./core/events.js";
-import { type Handler, responseEvents, toRequest } from "./fetch/index.js";
+import { type Handler, requestEnvironment, responseEvents, toRequest, toResponse } from "./fetch/index.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
 /** Options of {@link serveInMemory}. */
@@ -34,47 +34,6 @@ const EOF = new Uint8Array(0);
 
 /** Statuses whose `Response` cannot have a body, not even an empty stream. */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
-
-/**
- * The environment nginx's `scgi_params` would send for `request` with a body of
- * `bodyLength` bytes, in the order nginx sends it, then every request header as an
- * `HTTP_*` variable.
- */
-function requestEnvironment(request: Request, bodyLength: number): Map<string, EnvironmentValue> {
-  const url = new URL(request.url);
-  const https = url.protocol === "https:";
-  const environment = new Map<string, EnvironmentValue>([
-    ["CONTENT_LENGTH", String(bodyLength)],
-    ["REQUEST_METHOD", request.method],
-    ["REQUEST_URI", `${url.pathname}${url.search}`],
-    ["QUERY_STRING", url.search.slice(1)],
-    ["DOCUMENT_URI", url.pathname],
-    ["SERVER_PROTOCOL", "HTTP/1.1"],
-    ["REQUEST_SCHEME", https ? "https" : "http"],
-    ["REMOTE_ADDR", "127.0.0.1"],
-    ["SERVER_NAME", url.hostname],
-    ["SERVER_PORT", url.port || (https ? "443" : "80")],
-  ]);
-  if (https) environment.set("HTTPS", "on");
-  const contentType = request.headers.get("content-type");
-  if (contentType !== null) environment.set("CONTENT_TYPE", contentType);
-  if (!request.headers.has("host")) environment.set("HTTP_HOST", url.host);
-  for (const [name, value] of request.headers) {
-    environment.set(`HTTP_${name.toUpperCase().replaceAll("-", "_")}`, value);
-  }
-  return environment;
-}
-
-/** The web `Response` for the client's `ResponseHeaders` and body stream. */
-function toWebResponse(headers: ResponseHeaders, body: ReadableStream<Uint8Array> | null): Response {
-  const fields = new Headers();
-  if (headers.contentType !== null) fields.append("content-type", headers.contentType);
-  if (headers.location !== null) fields.append("location", headers.location);
-  for (const [name, value] of headers.otherHeaders) fields.append(name, value);
-  // A client always reads a status: 200 OK, or 302 Found for a bare Location.
-  const status = headers.status as string;
-  return new Response(body, { status: Number(status.slice(0, 3)), statusText: status.slice(4), headers: fields });
-}
 
 /**
  * Runs a fetch-style SCGI application on one request, in memory, through the real
@@ -157,7 +116,7 @@ export async function serveInMemory(
     // A Response with such a status has no body, so the next event is the end; it is
     // still run through both sides, for their checks.
     await next();
-    return toWebResponse(responseHeaders, null);
+    return toResponse(responseHeaders, null);
   }
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -169,5 +128,5 @@ export async function serveInMemory(
       await events.return(undefined);
     },
   });
-  return toWebResponse(responseHeaders, stream);
+  return toResponse(responseHeaders, stream);
 }

@@ -4,7 +4,14 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { localRedirect, responseEvents, toRequest, toResponseHeaders } from "../../src/fetch/index.js";
+import {
+  localRedirect,
+  requestEnvironment,
+  responseEvents,
+  toRequest,
+  toResponse,
+  toResponseHeaders,
+} from "../../src/fetch/index.js";
 import { RequestHeaders, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../../src/index.js";
 import { latin1 } from "../support/scgi.js";
 
@@ -310,5 +317,44 @@ describe("responseEvents", () => {
       if (event.type === "ResponseBody") break;
     }
     expect(cancelled).toBe(true);
+  });
+});
+
+describe("requestEnvironment", () => {
+  it("writes what toRequest reads back: method, URL, headers", async () => {
+    const request = new Request("https://app.test:8443/a%20b?x=1", {
+      method: "POST",
+      headers: { "content-type": "text/plain", "x-trace": "7" },
+      body: "hi",
+    });
+    const environment = requestEnvironment(request, 2);
+    expect([...environment.keys()].slice(0, 2)).toEqual(["CONTENT_LENGTH", "REQUEST_METHOD"]);
+    expect(environment.get("HTTPS")).toBe("on");
+    const back = toRequest(new RequestHeaders([["SCGI", "1"], ...environment]), latin1("hi"));
+    expect(back.method).toBe("POST");
+    expect(back.url).toBe("https://app.test:8443/a%20b?x=1");
+    expect(back.headers.get("x-trace")).toBe("7");
+    expect(back.headers.get("content-type")).toBe("text/plain");
+    expect(await back.text()).toBe("hi");
+  });
+});
+
+describe("toResponse", () => {
+  it("gives the status, reason, headers and body of response headers", async () => {
+    const headers = new ResponseHeaders("201 Made", [
+      ["Content-Type", "text/plain"],
+      ["Set-Cookie", "a=1"],
+      ["Set-Cookie", "b=2"],
+    ]);
+    const response = toResponse(headers, new Blob(["done"]).stream());
+    expect(response.status).toBe(201);
+    expect(response.statusText).toBe("Made");
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(await response.text()).toBe("done");
+  });
+
+  it("refuses headers without a status, which have no HTTP equivalent", () => {
+    expect(() => toResponse(new ResponseHeaders(null, [["Location", "/x"]]), null)).toThrow(TypeError);
   });
 });

@@ -1,0 +1,14 @@
+/**
+ * The shape of a fetch-style SCGI application.
+ *
+ * @module
+ */
+
+import type { RequestHeaders } from "../core/events.js";
+
+/**
+ * A fetch-style request handler, as `createServer` in `sioscgi/node` serves it and
+ * `serveInMemory` in `sioscgi/testing` runs it. `scgi` is the request's `RequestHeaders`,
+ * for the CGI variables a `Request` has no place for (`REMOTE_ADDR`, `SERVER_PROTOCOL`, ...).
+ */
+export type Handler = (request: Request, scgi: RequestHeaders) => Response | Promise<Response>;
