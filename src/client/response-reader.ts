@@ -24,7 +24,7 @@
  * @module
  */
 
-import { checkBytes, decodeLatin1, parseDecimal } from "../core/bytes.js";
+import { COLON, CR, checkBytes, decodeLatin1, LF, parseDecimal, SPACE, TAB } from "../core/bytes.js";
 import {
   BadResponseContentLengthError,
   BadResponseHeaderError,
@@ -95,12 +95,6 @@ export const CLIENT_RX_TRANSITIONS: Readonly<
   [RXState.BODY]: { eof: RXState.DONE },
   [RXState.DONE]: { eof: RXState.DONE },
 };
-
-const LF = 0x0a;
-const CR = 0x0d;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const TAB = 0x09;
 
 /** The status of a response without a `Status` header and without a `Location` (CGI's default). */
 const DEFAULT_STATUS = "200 OK";

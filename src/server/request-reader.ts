@@ -22,7 +22,19 @@
  * @module
  */
 
-import { checkBytes, DIGIT_NINE, DIGIT_ZERO, decodeLatin1, parseDecimal } from "../core/bytes.js";
+import {
+  COLON,
+  COMMA,
+  checkBytes,
+  DIGIT_NINE,
+  DIGIT_ONE,
+  DIGIT_ZERO,
+  decodeLatin1,
+  NUL,
+  parseDecimal,
+  SEMICOLON,
+  SPACE,
+} from "../core/bytes.js";
 import {
   BadContentLengthError,
   BadNetstringLengthError,
@@ -88,11 +100,6 @@ export interface SCGIReaderOptions {
 /** The environment buffer's first size; most requests' environments fit in it. */
 const INITIAL_ENVIRONMENT_CAPACITY = 4096;
 
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const NUL = 0x00;
-const DIGIT_ONE = 0x31;
-
 /** The receive states other than ERROR, which is reported through the recorded error instead. */
 type ReadingState = Exclude<RXState, typeof RXState.ERROR>;
 
@@ -126,8 +133,8 @@ const RX_TRANSITIONS_IGNORING_EXTRA_DATA: typeof RX_TRANSITIONS = {
 const HTTP_PREFIX = "HTTP_";
 
 /** `", "`, which joins the values of a repeated header, and `"; "`, which joins cookies. */
-const LIST_SEPARATOR = Uint8Array.of(0x2c, 0x20);
-const COOKIE_SEPARATOR = Uint8Array.of(0x3b, 0x20);
+const LIST_SEPARATOR = Uint8Array.of(COMMA, SPACE);
+const COOKIE_SEPARATOR = Uint8Array.of(SEMICOLON, SPACE);
 
 /** Joins the values of a repeated header into one new array, in order, as an HTTP proxy would. */
 function joinValues(name: string, values: readonly Uint8Array[]): Uint8Array {
