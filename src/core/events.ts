@@ -18,7 +18,7 @@ import {
   NonDocumentHeadersError,
   StatusHeaderError,
 } from "./errors.js";
-import { checkField, checkStatus, HOP_BY_HOP_HEADERS } from "./header-rules.js";
+import { checkField, checkStatus, classifyField } from "./header-rules.js";
 
 /**
  * The environment {@link receivedRequestHeaders} is handing to the `RequestHeaders`
@@ -210,27 +210,26 @@ export class ResponseHeaders {
     for (const [name, value] of headers) {
       checkField(name, value);
       // A token is ASCII, so lower-casing it is exact.
-      const lowerName = name.toLowerCase();
-      if (lowerName === "content-type") {
-        if (contentType !== null) throw new DuplicateResponseHeaderError("Content-Type");
-        contentType = value;
-      } else if (lowerName === "location") {
-        if (location !== null) throw new DuplicateResponseHeaderError("Location");
-        location = value;
-      } else if (lowerName === "status") {
-        throw new StatusHeaderError();
-      } else if (HOP_BY_HOP_HEADERS.has(lowerName)) {
-        throw new HopByHopHeaderError(name);
-      } else {
-        otherHeaders.push([name, value]);
+      switch (classifyField(name.toLowerCase())) {
+        case "content-type":
+          if (contentType !== null) throw new DuplicateResponseHeaderError("Content-Type");
+          contentType = value;
+          break;
+        case "location":
+          if (location !== null) throw new DuplicateResponseHeaderError("Location");
+          location = value;
+          break;
+        case "status":
+          throw new StatusHeaderError();
+        case "hop-by-hop":
+          throw new HopByHopHeaderError(name);
+        default:
+          otherHeaders.push([name, value]);
       }
     }
     if (status === null) {
-      if (location === null || location === "")
-        throw new NonDocumentHeadersError("must have a non-empty Location header");
-      if (contentType !== null || otherHeaders.length > 0) {
-        throw new NonDocumentHeadersError("must have no header but Location");
-      }
+      if (location === null || location === "") throw new NonDocumentHeadersError("no location");
+      if (contentType !== null || otherHeaders.length > 0) throw new NonDocumentHeadersError("other headers");
     }
     this.status = status;
     this.contentType = contentType;

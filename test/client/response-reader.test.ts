@@ -180,6 +180,12 @@ const GOOD: { name: string; wire: string; options?: SCGIClientReaderOptions; exp
     expected: { status: "204 No Content", otherHeaders: [["Content-Length", "10"]] },
   },
   {
+    // RFC 9110 (15.3.6): a 205 has no content, as 204 and 304 have none.
+    name: "205 with a Content-Length and no body",
+    wire: "Status: 205 Reset Content\r\nContent-Length: 10\r\n\r\n",
+    expected: { status: "205 Reset Content", otherHeaders: [["Content-Length", "10"]] },
+  },
+  {
     name: "304 with the Content-Length of the unsent representation",
     wire: "Status: 304 Not Modified\r\nContent-Length: 1234\r\n\r\n",
     expected: { status: "304 Not Modified", otherHeaders: [["Content-Length", "1234"]] },
