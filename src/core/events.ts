@@ -21,10 +21,13 @@ import {
 import { checkField, checkStatus, classifyField } from "./header-rules.js";
 
 /**
- * The environment {@link receivedRequestHeaders} is handing to the `RequestHeaders`
- * constructor, which then takes it as it is. Set for the duration of that one call only.
+ * Environments a reader has parsed and is about to wrap in `RequestHeaders`, which takes
+ * each as it is, once: the constructor removes it as it takes it, so a `Map` a caller
+ * later changes and passes again is converted like any other. A `WeakSet`, like
+ * {@link VALIDATED}, so that trust is a mark on the map itself and not state shared by
+ * every call.
  */
-let receivedEnvironment: Map<string, Uint8Array> | null = null;
+const RECEIVED_ENVIRONMENTS = new WeakSet<object>();
 
 /**
  * Makes the `RequestHeaders` of a request the reader has parsed, taking its `Map` as it is:
@@ -35,10 +38,8 @@ let receivedEnvironment: Map<string, Uint8Array> | null = null;
  * @internal
  */
 export function receivedRequestHeaders(environment: Map<string, Uint8Array>): RequestHeaders {
-  receivedEnvironment = environment;
-  const headers = new RequestHeaders(environment);
-  receivedEnvironment = null;
-  return headers;
+  RECEIVED_ENVIRONMENTS.add(environment);
+  return new RequestHeaders(environment);
 }
 
 /**
@@ -84,10 +85,10 @@ export class RequestHeaders {
    *   not a string, or a value is neither a string nor a `Uint8Array`.
    */
   constructor(environment: EnvironmentInit) {
-    this.environment =
-      receivedEnvironment !== null && environment === receivedEnvironment
-        ? receivedEnvironment
-        : toEnvironment(environment);
+    // `delete` answers whether the map was marked, and spends the mark.
+    this.environment = RECEIVED_ENVIRONMENTS.delete(environment)
+      ? (environment as Map<string, Uint8Array>)
+      : toEnvironment(environment);
   }
 }
 
