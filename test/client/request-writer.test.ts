@@ -24,7 +24,8 @@ import {
   SCGIReader,
   TXState,
 } from "../../src/index.js";
-import { concat, entries, feed, latin1, utf8 } from "../support/scgi.js";
+import { feedEvents } from "../support/feed.js";
+import { concat, entries, latin1, utf8 } from "../support/scgi.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
 
@@ -140,9 +141,9 @@ describe("the environment netstring", () => {
     const head = writer.send(new RequestHeaders(variables)) as Uint8Array;
     const body = [writer.send(new RequestBody(latin1("hello "))), writer.send(new RequestBody(latin1("world")))];
     expect(writer.send(new RequestEnd())).toBeNull();
-    const outcome = feed(new SCGIReader({ duplicateHeaders: "error" }), [head, ...(body as Uint8Array[])]);
+    const outcome = feedEvents(new SCGIReader({ duplicateHeaders: "error" }), [head, ...(body as Uint8Array[])]);
     expect(outcome.error).toBeUndefined();
-    expect(entries(outcome.environment)).toEqual(variables);
+    expect(entries(outcome.headers?.environment)).toEqual(variables);
     expect(text(outcome.body)).toBe("hello world");
   });
 });
