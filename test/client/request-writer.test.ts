@@ -6,7 +6,6 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  BadEventInStateError,
   BodyLengthMismatchError,
   type EnvironmentInit,
   InvalidContentLengthError,
@@ -26,6 +25,7 @@ import {
 } from "../../src/index.js";
 import { feedEvents } from "../support/feed.js";
 import { concat, entries, latin1, utf8 } from "../support/scgi.js";
+import { type StateCase, transitionTable } from "../support/transitions.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
 
@@ -37,31 +37,14 @@ const EVENTS = {
 type EventName = keyof typeof EVENTS;
 
 /** How to bring a fresh writer into each state, and which events each state accepts. */
-const STATES: Record<string, { path: EventName[]; accepts: Partial<Record<EventName, TXState>> }> = {
+const STATES: Record<string, StateCase<EventName>> = {
   [TXState.HEADERS]: { path: [], accepts: { headers: TXState.BODY } },
   [TXState.BODY]: { path: ["headers"], accepts: { body: TXState.BODY, end: TXState.DONE } },
   [TXState.DONE]: { path: ["headers", "end"], accepts: {} },
 };
 
 describe("the transition table", () => {
-  for (const [state, { path, accepts }] of Object.entries(STATES)) {
-    for (const eventName of Object.keys(EVENTS) as EventName[]) {
-      const next = accepts[eventName];
-      it(`${state} + ${eventName} -> ${next ?? "BadEventInStateError"}`, () => {
-        const writer = new SCGIClientWriter();
-        for (const step of path) writer.send(EVENTS[step]());
-        expect(writer.state).toBe(state);
-        if (next === undefined) {
-          expect(() => writer.send(EVENTS[eventName]())).toThrow(BadEventInStateError);
-          expect(writer.state).toBe(TXState.ERROR);
-        } else {
-          writer.send(EVENTS[eventName]());
-          expect(writer.state).toBe(next);
-          expect(writer.error).toBeNull();
-        }
-      });
-    }
-  }
+  transitionTable(() => new SCGIClientWriter(), EVENTS, STATES);
 
   it("refuses a response event or a non-event, naming it", () => {
     expect(() => new SCGIClientWriter().send(new ResponseEnd() as unknown as RequestEvent)).toThrow(
