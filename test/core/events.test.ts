@@ -76,7 +76,7 @@ describe("RequestHeaders of a received request", () => {
     expect(environment.get("SCGI")).toEqual(Uint8Array.of(0x31));
   });
 
-  it("trusts a received environment once: passed again, it is converted into a new Map", () => {
+  it("a received environment passed to the constructor again is converted into a new Map", () => {
     const { environment } = received();
     // A JavaScript caller can put a string into the received Map; a new RequestHeaders
     // must encode it, not keep it.
