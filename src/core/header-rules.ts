@@ -19,7 +19,7 @@ import { InvalidHeaderNameError, InvalidHeaderValueError, InvalidStatusError, No
  * Header names, lower-cased, that concern one HTTP hop only: the web server manages them
  * on its connection to the client, and an SCGI application must not send them.
  */
-export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -82,7 +82,7 @@ export function isBodilessStatus(code: number): boolean {
 }
 
 /** An RFC 9110 token: the only characters a header name (or a request method) may have. */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * A status line's content after `Status: `: a final status code (200 to 599; a 1xx code
