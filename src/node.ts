@@ -8,7 +8,7 @@
  * (malformed bytes, a stall, a disconnect) ends in the connection being closed and the
  * handler's `request.signal` aborted; nothing a peer does can throw out of the server.
  *
- * @module
+ * @module sioscgi/node
  */
 
 import net from "node:net";

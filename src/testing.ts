@@ -11,7 +11,7 @@
  * socket, no timer and no `node:` module, so it runs in any runtime with the fetch API.
  * The response body streams: each read pulls the next chunk through both halves.
  *
- * @module
+ * @module sioscgi/testing
  */
 
 import { SCGIClientConnection } from "./client/connection.js";
