@@ -11,7 +11,7 @@
  * @module sioscgi/node
  */
 
-import net from "node:net";
+import * as net from "node:net";
 import { parseDecimal } from "./core/bytes.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd, ResponseHeaders } from "./core/events.js";
 import { type Handler, responseEvents, toRequest } from "./fetch/index.js";
