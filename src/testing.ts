@@ -62,9 +62,12 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
  * @throws whatever the handler throws, and `TypeError` if it returns something other than a `Response`.
  *
  * @example
+ * <!-- typecheck: declare const app: import("sioscgi/fetch").Handler; -->
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveInMemory } from "sioscgi/testing";
- * import { app } from "./app.js"; // (request, scgi) => Response, as given to createServer
+ *
+ * // app: the handler, (request, scgi) => Response, as given to createServer
  *
  * const response = await serveInMemory(app, new Request("http://app.test/hello?name=Ada"));
  * assert.equal(response.status, 200);

@@ -129,9 +129,10 @@ function isWhitespace(byte: number | undefined): boolean {
  * Most clients use `SCGIClientConnection`, which pairs a reader with a writer.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const reader = new SCGIClientReader();
- * socket.on("data", (chunk) => reader.receiveData(chunk));
+ * socket.on("data", (chunk: Uint8Array) => reader.receiveData(chunk));
  * socket.on("end", () => {
  *   reader.receiveData(new Uint8Array(0));
  *   for (const event of reader.events()) console.log(event.type); // ResponseHeaders, ResponseBody*, ResponseEnd

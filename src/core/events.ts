@@ -53,6 +53,7 @@ export function receivedRequestHeaders(environment: Map<string, Uint8Array>): Re
  * `send` is where it is written.
  *
  * @example
+ * <!-- typecheck: declare const event: import("sioscgi").RequestHeaders; declare const body: Uint8Array; -->
  * ```ts
  * // received, on a server:
  * const method = new TextDecoder().decode(event.environment.get("REQUEST_METHOD"));

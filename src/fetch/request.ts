@@ -169,6 +169,11 @@ function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
  * @returns A `Request`; it never throws on what the peer sent.
  *
  * @example
+ * <!-- typecheck:
+ * declare const headersEvent: import("sioscgi").RequestHeaders;
+ * declare const bodyBytes: Uint8Array;
+ * declare const app: (request: Request) => Promise<Response>;
+ * -->
  * ```ts
  * const request = toRequest(headersEvent, bodyBytes);
  * const response = await app(request);
@@ -212,6 +217,7 @@ export function toRequest(
  * @returns A new `Map` of variables, as `RequestHeaders` takes it.
  *
  * @example
+ * <!-- typecheck: declare const request: Request; -->
  * ```ts
  * import { RequestHeaders } from "sioscgi";
  * import { requestEnvironment } from "sioscgi/fetch";

@@ -83,6 +83,12 @@ export interface ResponseEventsOptions {
  *   `Response` whose body was already used, or is locked).
  *
  * @example
+ * <!-- typecheck:
+ * declare const app: (request: Request) => Promise<Response>;
+ * declare const request: Request;
+ * declare const conn: import("sioscgi").SCGIConnection;
+ * declare function write(bytes: Uint8Array): Promise<void>;
+ * -->
  * ```ts
  * for await (const event of responseEvents(await app(request))) {
  *   const bytes = conn.send(event);
@@ -130,12 +136,13 @@ export async function* responseEvents(
  *   has no HTTP status), or the `Response` constructor refuses the body for the status.
  *
  * @example
+ * <!-- typecheck: declare const bytes: Uint8Array; -->
  * ```ts
  * import { decodeResponse } from "sioscgi";
  * import { toResponse } from "sioscgi/fetch";
  *
  * const { headers, body } = decodeResponse(bytes);
- * const response = toResponse(headers, new Blob([body]).stream());
+ * const response = toResponse(headers, new Blob([body.slice()]).stream());
  * ```
  */
 export function toResponse(headers: ResponseHeaders, body: ReadableStream<Uint8Array> | null): Response {

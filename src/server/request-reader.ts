@@ -269,6 +269,7 @@ function declaredBodyLength(environment: ReadonlyMap<string, Uint8Array>): numbe
  * Most applications use `SCGIConnection`, which pairs a reader with a writer.
  *
  * @example
+ * <!-- typecheck: declare const chunk: Uint8Array; -->
  * ```ts
  * const reader = new SCGIReader();
  * reader.receiveData(chunk);
