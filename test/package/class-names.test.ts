@@ -46,3 +46,26 @@ describe.each(BUILDS)("the %s build", (_, load) => {
     expect(() => conn.send(new RequestHeaders({}) as never)).toThrow(/Cannot send RequestHeaders in state HEADERS/);
   });
 });
+
+describe("the two builds in one process (the README's dual-package hazard)", () => {
+  it("share no classes: instanceof fails across them, and send refuses the other copy's events", async () => {
+    const esm = (await import(pathToFileURL(`${ROOT}dist/index.js`).href)) as typeof import("../../src/index.js");
+    const cjs = require(`${ROOT}dist/index.cjs`) as typeof import("../../src/index.js");
+    expect(cjs.RemoteProtocolError).not.toBe(esm.RemoteProtocolError);
+    const conn = new esm.SCGIConnection();
+    conn.receiveData(new TextEncoder().encode("x"));
+    const error = (() => {
+      try {
+        conn.nextEvent();
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(esm.RemoteProtocolError);
+    expect(error).not.toBeInstanceOf(cjs.RemoteProtocolError);
+    expect((error as { code: string }).code).toBe("ERR_SCGI_BAD_NETSTRING_LENGTH");
+    expect(() => new esm.SCGIConnection().send(new cjs.ResponseHeaders("200 OK", []))).toThrow(
+      esm.BadEventInStateError,
+    );
+  });
+});
