@@ -22,7 +22,23 @@ import { SCGIWriter } from "./server/response-writer.js";
 // without importing anything of Node's.
 export type { Handler } from "./fetch/index.js";
 
-/** Options of {@link createServer}: the core's limits and policies, plus the server's. */
+/**
+ * Options of {@link createServer}: the core's limits and policies, plus the server's.
+ *
+ * @example
+ * <!-- typecheck: declare const handler: import("sioscgi/fetch").Handler; -->
+ * ```ts
+ * import { createServer } from "sioscgi/node";
+ *
+ * createServer(handler, {
+ *   headersTimeout: 10_000, // the web server sends the environment at once: 10 s is plenty
+ *   idleTimeout: 30_000,
+ *   bodyHighWaterMark: 16_384,
+ *   rxBufferLimit: 16_384, // one of the core's options, as for SCGIConnection
+ *   onError: (error) => console.warn("sioscgi:", error),
+ * }).listen("/run/app/scgi.sock");
+ * ```
+ */
 export interface ServerOptions extends SCGIConnectionOptions {
   /**
    * Milliseconds a client has, from connecting, to send the whole environment. A client

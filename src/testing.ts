@@ -20,7 +20,18 @@ import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type Respo
 import { type Handler, requestEnvironment, responseEvents, toRequest, toResponse } from "./fetch/index.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
-/** Options of {@link serveInMemory}. */
+/**
+ * Options of {@link serveInMemory}.
+ *
+ * @example
+ * <!-- typecheck: declare const app: import("sioscgi/fetch").Handler; -->
+ * ```ts
+ * const response = await serveInMemory(app, new Request("http://app.test/admin"), {
+ *   environment: { REMOTE_ADDR: "203.0.113.7" }, // as if from another address than 127.0.0.1
+ *   rxBufferLimit: 4096, // the server's options apply too
+ * });
+ * ```
+ */
 export interface ServeInMemoryOptions extends SCGIConnectionOptions {
   /**
    * Variables to add to the environment made from the request, or to replace in it: a

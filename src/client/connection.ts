@@ -20,7 +20,14 @@ import { RXState, TXState } from "../core/states.js";
 import { SCGIClientWriter } from "./request-writer.js";
 import { SCGIClientReader } from "./response-reader.js";
 
-/** Options of {@link SCGIClientConnection}. */
+/**
+ * Options of {@link SCGIClientConnection}.
+ *
+ * @example
+ * ```ts
+ * const conn = new SCGIClientConnection({ rxBufferLimit: 8192 }); // refuse response header blocks over 8 KiB
+ * ```
+ */
 export interface SCGIClientConnectionOptions {
   /**
    * The most bytes of response header block to accept, from 1 to 2^30; see

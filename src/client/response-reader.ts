@@ -42,7 +42,17 @@ import { HOP_BY_HOP_HEADERS, isFieldValue, isStatus, isToken } from "../core/hea
 import { rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
 
-/** Options of {@link SCGIClientReader}. */
+/**
+ * Options of {@link SCGIClientReader}.
+ *
+ * @example
+ * <!-- typecheck: declare const bytes: Uint8Array; -->
+ * ```ts
+ * // A response to HEAD has no body, whatever its Content-Length says; header blocks up to 8 KiB.
+ * const reader = new SCGIClientReader({ rxBufferLimit: 8192, requestMethod: "HEAD" });
+ * const { status, headers } = decodeResponse(bytes, { requestMethod: "HEAD" }); // the same, in one call
+ * ```
+ */
 export interface SCGIClientReaderOptions {
   /**
    * The most bytes of response header block (every header line, their line ends and the

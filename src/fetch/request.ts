@@ -16,7 +16,16 @@ import type { EnvironmentValue } from "../core/environment.js";
 import type { RequestHeaders } from "../core/events.js";
 import { TOKEN } from "../core/header-rules.js";
 
-/** Options of {@link toRequest}. */
+/**
+ * Options of {@link toRequest}.
+ *
+ * @example
+ * <!-- typecheck: declare const headersEvent: import("sioscgi").RequestHeaders; declare const bodyStream: ReadableStream<Uint8Array>; -->
+ * ```ts
+ * const controller = new AbortController(); // abort it when the socket closes early
+ * const request = toRequest(headersEvent, bodyStream, { signal: controller.signal });
+ * ```
+ */
 export interface ToRequestOptions {
   /** Becomes `request.signal`: abort it when the client goes away. */
   readonly signal?: AbortSignal;

@@ -52,6 +52,16 @@ function statusLine(response: Response): string {
  * A {@link localRedirect} becomes status `null` and its `Location` alone.
  *
  * @throws `InvalidStatusError` (from `sioscgi`) if the status text holds a character a status line cannot.
+ *
+ * @example
+ * ```ts
+ * const headers = toResponseHeaders(
+ *   new Response("created", { status: 201, headers: { "content-type": "text/plain", connection: "close" } }),
+ * );
+ * headers.status; // "201 Created": the standard reason phrase, as statusText is empty
+ * headers.contentType; // "text/plain"
+ * headers.otherHeaders; // []: Connection is hop-by-hop, so it is dropped
+ * ```
  */
 export function toResponseHeaders(response: Response): ResponseHeaders {
   if (LOCAL_REDIRECTS.has(response))
@@ -63,7 +73,21 @@ export function toResponseHeaders(response: Response): ResponseHeaders {
   return new ResponseHeaders(statusLine(response), fields);
 }
 
-/** Options of {@link responseEvents}. */
+/**
+ * Options of {@link responseEvents}.
+ *
+ * @example
+ * <!-- typecheck: declare const request: Request; declare const response: Response; declare const conn: import("sioscgi").SCGIConnection; declare const socket: import("node:net").Socket; -->
+ * ```ts
+ * const controller = new AbortController(); // abort it when the client goes away
+ * const withoutBody = request.method === "HEAD"; // the headers of a GET, and no body
+ * for await (const event of responseEvents(response, { signal: controller.signal, withoutBody })) {
+ *   const bytes = conn.send(event);
+ *   if (bytes !== null) socket.write(bytes);
+ * }
+ * socket.end();
+ * ```
+ */
 export interface ResponseEventsOptions {
   /**
    * Aborting it cancels the response body and ends the iteration without a

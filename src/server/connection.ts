@@ -15,7 +15,15 @@ import { RXState, TXState } from "../core/states.js";
 import { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
 import { SCGIWriter } from "./response-writer.js";
 
-/** Options of {@link SCGIConnection}. */
+/**
+ * Options of {@link SCGIConnection}.
+ *
+ * @example
+ * ```ts
+ * // Environments up to 16 KiB; bytes after the body discarded, as sioscgi 5.0.0 does.
+ * const conn = new SCGIConnection({ rxBufferLimit: 16_384, extraData: "ignore" });
+ * ```
+ */
 export interface SCGIConnectionOptions extends SCGIReaderOptions {}
 
 /**

@@ -157,3 +157,31 @@ describe("code blocks type-check against the built package", () => {
     expect(problems.filter((problem) => !problem.startsWith("README.md:"))).toEqual([]);
   });
 });
+
+/** The TSDoc comment of each exported interface, class and function declared in src/. */
+const DOCUMENTED = new Map(
+  SOURCES.flatMap((file) =>
+    [
+      ...readFileSync(`${ROOT}${file}`, "utf8").matchAll(
+        /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*\nexport (?:abstract )?(?:interface|class|(?:async )?function\*?) (\w+)/g,
+      ),
+    ].map((match) => [match[2] ?? "", match[1] ?? ""] as const),
+  ),
+);
+
+/** What a reader of the API docs most needs to see used: options, events, the error families. */
+const NEEDS_EXAMPLE = [
+  ...[...DOCUMENTED.keys()].filter((name) => name.endsWith("Options")),
+  ...["RequestHeaders", "RequestBody", "RequestEnd", "ResponseHeaders", "ResponseBody", "ResponseEnd"],
+  ...["ProtocolError", "LocalProtocolError", "RemoteProtocolError", "toResponseHeaders"],
+];
+
+describe("the API docs", () => {
+  it("cover every options interface", () => {
+    expect(NEEDS_EXAMPLE.filter((name) => name.endsWith("Options")).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(NEEDS_EXAMPLE)("show %s in an @example", (name) => {
+    expect(DOCUMENTED.get(name), `no TSDoc comment found for ${name}`).toMatch(/@example\n[\s\S]*```ts/);
+  });
+});
