@@ -1,7 +1,7 @@
 /**
  * sioscgi: a sans-I/O implementation of SCGI, the Simple Common Gateway Interface.
  *
- * @packageDocumentation
+ * @module sioscgi
  */
 
 export { SCGIClientConnection, type SCGIClientConnectionOptions } from "./client/connection.js";

@@ -8,10 +8,10 @@
  * (malformed bytes, a stall, a disconnect) ends in the connection being closed and the
  * handler's `request.signal` aborted; nothing a peer does can throw out of the server.
  *
- * @module
+ * @module sioscgi/node
  */
 
-import net from "node:net";
+import * as net from "node:net";
 import { parseDecimal } from "./core/bytes.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd, ResponseHeaders } from "./core/events.js";
 import { type Handler, responseEvents, toRequest } from "./fetch/index.js";
@@ -22,7 +22,23 @@ import { SCGIWriter } from "./server/response-writer.js";
 // without importing anything of Node's.
 export type { Handler } from "./fetch/index.js";
 
-/** Options of {@link createServer}: the core's limits and policies, plus the server's. */
+/**
+ * Options of {@link createServer}: the core's limits and policies, plus the server's.
+ *
+ * @example
+ * <!-- typecheck: declare const handler: import("sioscgi/fetch").Handler; -->
+ * ```ts
+ * import { createServer } from "sioscgi/node";
+ *
+ * createServer(handler, {
+ *   headersTimeout: 10_000, // the web server sends the environment at once: 10 s is plenty
+ *   idleTimeout: 30_000,
+ *   bodyHighWaterMark: 16_384,
+ *   rxBufferLimit: 16_384, // one of the core's options, as for SCGIConnection
+ *   onError: (error) => console.warn("sioscgi:", error),
+ * }).listen("/run/app/scgi.sock");
+ * ```
+ */
 export interface ServerOptions extends SCGIConnectionOptions {
   /**
    * Milliseconds a client has, from connecting, to send the whole environment. A client

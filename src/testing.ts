@@ -11,7 +11,7 @@
  * socket, no timer and no `node:` module, so it runs in any runtime with the fetch API.
  * The response body streams: each read pulls the next chunk through both halves.
  *
- * @module
+ * @module sioscgi/testing
  */
 
 import { SCGIClientConnection } from "./client/connection.js";
@@ -21,7 +21,18 @@ import { isBodilessStatus, statusCode } from "./core/header-rules.js";
 import { type Handler, requestEnvironment, responseEvents, toRequest, toResponse } from "./fetch/index.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
-/** Options of {@link serveInMemory}. */
+/**
+ * Options of {@link serveInMemory}.
+ *
+ * @example
+ * <!-- typecheck: declare const app: import("sioscgi/fetch").Handler; -->
+ * ```ts
+ * const response = await serveInMemory(app, new Request("http://app.test/admin"), {
+ *   environment: { REMOTE_ADDR: "203.0.113.7" }, // as if from another address than 127.0.0.1
+ *   rxBufferLimit: 4096, // the server's options apply too
+ * });
+ * ```
+ */
 export interface ServeInMemoryOptions extends SCGIConnectionOptions {
   /**
    * Variables to add to the environment made from the request, or to replace in it: a
@@ -60,9 +71,12 @@ const EOF = new Uint8Array(0);
  * @throws whatever the handler throws, and `TypeError` if it returns something other than a `Response`.
  *
  * @example
+ * <!-- typecheck: declare const app: import("sioscgi/fetch").Handler; -->
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveInMemory } from "sioscgi/testing";
- * import { app } from "./app.js"; // (request, scgi) => Response, as given to createServer
+ *
+ * // app: the handler, (request, scgi) => Response, as given to createServer
  *
  * const response = await serveInMemory(app, new Request("http://app.test/hello?name=Ada"));
  * assert.equal(response.status, 200);

@@ -38,6 +38,7 @@ export interface DecodedResponse {
  *   {@link BodyLengthMismatchError} when `CONTENT_LENGTH` and the body disagree.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const body = new TextEncoder().encode("<?xml version=\"1.0\"?><methodCall>...</methodCall>");
  * socket.end(encodeRequest({ REQUEST_METHOD: "POST", REQUEST_URI: "/RPC2" }, body));
@@ -73,8 +74,9 @@ export function encodeRequest(environment: EnvironmentInit, body: Uint8Array = n
  *   incomplete.
  *
  * @example
+ * <!-- typecheck: declare const bytes: Uint8Array; -->
  * ```ts
- * const { status, headers, body } = decodeResponse(bytes);
+ * const { status, headers, body } = decodeResponse(bytes); // bytes: everything read until the server closed
  * if (status !== 200) throw new Error(`server answered ${headers.status}`);
  * ```
  */

@@ -132,13 +132,18 @@ function encodeEnvironment(environment: ReadonlyMap<string, Uint8Array>): { byte
  * Most clients use `SCGIClientConnection`, which pairs a writer with a reader.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const writer = new SCGIClientWriter();
  * const body = new TextEncoder().encode("<?xml version=\"1.0\"?><methodCall>...</methodCall>");
- * socket.write(writer.send(new RequestHeaders({ CONTENT_LENGTH: String(body.length) })));
- * socket.write(writer.send(new RequestBody(body)));
- * writer.send(new RequestEnd()); // null: half-close the connection, then read the response
- * socket.end();
+ * const send = (event: RequestEvent) => {
+ *   const bytes = writer.send(event); // null after RequestEnd: half-close, then read the response
+ *   if (bytes === null) socket.end();
+ *   else socket.write(bytes);
+ * };
+ * send(new RequestHeaders({ CONTENT_LENGTH: String(body.length) }));
+ * send(new RequestBody(body));
+ * send(new RequestEnd());
  * ```
  */
 export class SCGIClientWriter {

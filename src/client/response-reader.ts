@@ -38,7 +38,17 @@ import { classifyField, isBodilessStatus, isFieldValue, isStatus, isToken, statu
 import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
 
-/** Options of {@link SCGIClientReader}. */
+/**
+ * Options of {@link SCGIClientReader}.
+ *
+ * @example
+ * <!-- typecheck: declare const bytes: Uint8Array; -->
+ * ```ts
+ * // A response to HEAD has no body, whatever its Content-Length says; header blocks up to 8 KiB.
+ * const reader = new SCGIClientReader({ rxBufferLimit: 8192, requestMethod: "HEAD" });
+ * const { status, headers } = decodeResponse(bytes, { requestMethod: "HEAD" }); // the same, in one call
+ * ```
+ */
 export interface SCGIClientReaderOptions {
   /**
    * The most bytes of response header block (every header line, their line ends and the
@@ -114,9 +124,10 @@ function isWhitespace(byte: number | undefined): boolean {
  * Most clients use `SCGIClientConnection`, which pairs a reader with a writer.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const reader = new SCGIClientReader();
- * socket.on("data", (chunk) => reader.receiveData(chunk));
+ * socket.on("data", (chunk: Uint8Array) => reader.receiveData(chunk));
  * socket.on("end", () => {
  *   reader.receiveData(new Uint8Array(0));
  *   for (const event of reader.events()) console.log(event.type); // ResponseHeaders, ResponseBody*, ResponseEnd

@@ -96,6 +96,17 @@ export function quoteBytes(bytes: Uint8Array): string {
  * Catch this to handle any SCGI protocol violation, whichever side made it. Never thrown
  * itself: every thrown error is a leaf class under {@link LocalProtocolError} or
  * {@link RemoteProtocolError}.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare function handle(event: import("sioscgi").RequestEvent): void; -->
+ * ```ts
+ * try {
+ *   for (const event of conn.events()) handle(event);
+ * } catch (error) {
+ *   if (error instanceof ProtocolError) console.warn(`${error.name} (${error.code}): ${error.message}`);
+ *   throw error;
+ * }
+ * ```
  */
 export abstract class ProtocolError extends Error {
   /** A stable machine-readable identifier of the failure, such as `ERR_SCGI_PREMATURE_EOF`. */
@@ -108,7 +119,8 @@ export abstract class ProtocolError extends Error {
   protected constructor(code: ProtocolErrorCode, message: string) {
     super(message);
     this.code = code;
-    // Class names are the public names; they survive bundling because tsup does not minify.
+    // Class names are the public names; they survive bundling because tsup neither minifies
+    // nor renames them (keepNames in tsup.config.ts).
     this.name = new.target.name;
   }
 }
@@ -121,6 +133,19 @@ export abstract class ProtocolError extends Error {
  * `send` or `receiveData` are also sticky: the connection is dead, and every later
  * `nextEvent` and `send` throws the same error. Those thrown by an event's constructor
  * touch no connection.
+ *
+ * @example
+ * <!-- typecheck: declare const greeting: string; -->
+ * ```ts
+ * let headers: ResponseHeaders;
+ * try {
+ *   headers = new ResponseHeaders("200 OK", [["X-Greeting", greeting]]); // greeting came from a user
+ * } catch (error) {
+ *   if (!(error instanceof LocalProtocolError)) throw error;
+ *   // InvalidHeaderValueError (a CR or LF in it) or NotISO88591Error: our bug, not the peer's
+ *   headers = new ResponseHeaders("500 Internal Server Error", [["Content-Type", "text/plain"]]);
+ * }
+ * ```
  */
 export abstract class LocalProtocolError extends ProtocolError {}
 
@@ -131,6 +156,25 @@ export abstract class LocalProtocolError extends ProtocolError {}
  * `receiveData` never throws these; the next `nextEvent` does, and so does every later
  * `nextEvent` and `send` (the connection is unusable). Answer with {@link httpStatus} if
  * no response has started, then close the connection.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare const socket: import("node:net").Socket; declare function handle(event: import("sioscgi").RequestEvent): void; -->
+ * ```ts
+ * try {
+ *   for (const event of conn.events()) handle(event);
+ * } catch (error) {
+ *   if (!(error instanceof RemoteProtocolError)) throw error;
+ *   // A malformed request: conn is dead, so a fresh writer encodes the answer (if no
+ *   // response has started) with the status the error suggests, 400, 413 or 431.
+ *   const writer = new SCGIWriter();
+ *   const status = new ResponseHeaders(String(error.httpStatus), [["Content-Type", "text/plain"]]);
+ *   for (const event of [status, new ResponseBody(new TextEncoder().encode(`${error.message}\n`)), new ResponseEnd()]) {
+ *     const bytes = writer.send(event);
+ *     if (bytes === null) socket.end();
+ *     else socket.write(bytes);
+ *   }
+ * }
+ * ```
  */
 export abstract class RemoteProtocolError extends ProtocolError {
   /**

@@ -53,6 +53,7 @@ export function receivedRequestHeaders(environment: Map<string, Uint8Array>): Re
  * `send` is where it is written.
  *
  * @example
+ * <!-- typecheck: declare const event: import("sioscgi").RequestHeaders; declare const body: Uint8Array; -->
  * ```ts
  * // received, on a server:
  * const method = new TextDecoder().decode(event.environment.get("REQUEST_METHOD"));
@@ -103,6 +104,16 @@ export class RequestHeaders {
  * received is ever empty, so a request without a body produces none at all. Chunk
  * boundaries follow the chunks given to `receiveData`. A client may send any number, of
  * any size (an empty one sends nothing), as long as they add up to `CONTENT_LENGTH`.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare const client: import("sioscgi").SCGIClientConnection; -->
+ * ```ts
+ * // received, on a server: keep a copy if you reuse read buffers, since data is a view
+ * const chunks: Uint8Array[] = [];
+ * for (const event of conn.events()) if (event instanceof RequestBody) chunks.push(event.data.slice());
+ * // to send, on a client (the chunks add up to CONTENT_LENGTH):
+ * client.send(new RequestBody(new TextEncoder().encode("name=Ada")));
+ * ```
  */
 export class RequestBody {
   /** Discriminant for `switch (event.type)`. */
@@ -127,6 +138,15 @@ export class RequestBody {
  * The request is complete: its headers and every body byte have been delivered by the
  * events before this one. A client's `send` answers `null`: half-close the connection for
  * writing and read the response.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare const client: import("sioscgi").SCGIClientConnection; declare const socket: import("node:net").Socket; declare function respond(): void; -->
+ * ```ts
+ * // received, on a server: the whole request is in
+ * for (const event of conn.events()) if (event.type === "RequestEnd") respond();
+ * // sent, on a client: send returns null, so half-close and read the response
+ * if (client.send(new RequestEnd()) === null) socket.end();
+ * ```
  */
 export class RequestEnd {
   /** Discriminant for `switch (event.type)`. */
@@ -249,6 +269,13 @@ export class ResponseHeaders {
 /**
  * A chunk of the response body. An empty one is allowed and sends nothing. A client
  * receives none empty, each a view into the chunk passed to `receiveData` (zero-copy).
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare const socket: import("node:net").Socket; -->
+ * ```ts
+ * const bytes = conn.send(new ResponseBody(new TextEncoder().encode("hello\n")));
+ * if (bytes !== null) socket.write(bytes); // the same array, not a copy
+ * ```
  */
 export class ResponseBody {
   /** Discriminant for `switch (event.type)`. */
@@ -273,6 +300,12 @@ export class ResponseBody {
  * The response is complete: the last event of every response. A server's `send` answers
  * `null`: close the connection. A client receives it when the server has closed the
  * connection after a complete response.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare const socket: import("node:net").Socket; -->
+ * ```ts
+ * if (conn.send(new ResponseEnd()) === null) socket.end(); // the response is complete: close
+ * ```
  */
 export class ResponseEnd {
   /** Discriminant for `switch (event.type)`. */

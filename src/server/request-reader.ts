@@ -54,7 +54,15 @@ import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } fr
 import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
 
-/** Options of {@link SCGIReader}. */
+/**
+ * Options of {@link SCGIReader}.
+ *
+ * @example
+ * ```ts
+ * // Environments up to 16 KiB, bytes after the body discarded, repeated variables refused.
+ * const reader = new SCGIReader({ rxBufferLimit: 16_384, extraData: "ignore", duplicateHeaders: "error" });
+ * ```
+ */
 export interface SCGIReaderOptions {
   /**
    * The most bytes of environment (the netstring that carries the request's variables)
@@ -271,6 +279,7 @@ function declaredBodyLength(environment: ReadonlyMap<string, Uint8Array>): numbe
  * Most applications use `SCGIConnection`, which pairs a reader with a writer.
  *
  * @example
+ * <!-- typecheck: declare const chunk: Uint8Array; -->
  * ```ts
  * const reader = new SCGIReader();
  * reader.receiveData(chunk);

@@ -104,12 +104,17 @@ function encodeHeaders(headers: ResponseHeaders): Uint8Array {
  * Most applications use `SCGIConnection`, which pairs a writer with a reader.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const writer = new SCGIWriter();
- * socket.write(writer.send(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]])));
- * socket.write(writer.send(new ResponseBody(new TextEncoder().encode("hello"))));
- * writer.send(new ResponseEnd()); // null: close the connection
- * socket.end();
+ * const respond = (event: ResponseEvent) => {
+ *   const bytes = writer.send(event); // null after ResponseEnd: close the connection
+ *   if (bytes === null) socket.end();
+ *   else socket.write(bytes);
+ * };
+ * respond(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]]));
+ * respond(new ResponseBody(new TextEncoder().encode("hello")));
+ * respond(new ResponseEnd());
  * ```
  */
 export class SCGIWriter {
