@@ -113,6 +113,16 @@ describe("serving", () => {
     expect(sha256(response.body)).toBe(sha256(upload));
   });
 
+  it("echoes a 4 MiB body when the handler answers with the request's own body stream", {
+    timeout: 30_000,
+  }, async () => {
+    const upload = new Uint8Array(4 << 20).map((_, index) => (index * 7) % 253);
+    const { port } = await serve((req) => new Response(req.body));
+    const response = parse(await exchange(port, request("POST", "/echo", upload)));
+    expect(response.body.length).toBe(upload.length);
+    expect(sha256(response.body)).toBe(sha256(upload));
+  });
+
   it("sends a HEAD response without its body", async () => {
     const { port } = await serve(() => new Response("not sent", { headers: { "content-length": "8" } }));
     const response = parse(await exchange(port, request("HEAD", "/")));

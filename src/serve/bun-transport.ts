@@ -21,9 +21,10 @@ import type { Transport, TransportEvents } from "./transport.js";
  */
 export interface BunSocket {
   write(bytes: Uint8Array): number;
+  /** Half-closes: sends FIN, reading goes on. */
   shutdown(): void;
+  /** Closes both ways (calling the `close` callback at once). */
   end(): void;
-  terminate(): void;
   pause(): void;
   resume(): void;
 }
@@ -85,7 +86,8 @@ export class BunTransport implements Transport {
 
   destroy(): void {
     if (this.#closed) return;
-    this.#socket.terminate();
+    // Not terminate(), which resets the connection even with nothing unread.
+    this.#socket.end();
     this.close();
   }
 

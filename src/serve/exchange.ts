@@ -239,7 +239,10 @@ class Exchange implements TransportEvents {
     // and drop it now. Waiting until the answer is written would deadlock with a client
     // that sends its whole body before it reads the answer (reading stops while the body
     // is not read, and the client does not read while it is still sending).
-    if (request.body !== null && !request.body.locked && !request.bodyUsed) void request.body.cancel().catch(() => {});
+    // (A Response made of the request's own body, an echo, holds the stream unlocked.)
+    const { body } = request;
+    if (body !== null && !body.locked && !request.bodyUsed && response.body !== body)
+      void body.cancel().catch(() => {});
     try {
       const events = responseEvents(response, { signal: this.#abort.signal, withoutBody: request.method === "HEAD" });
       for await (const event of events) {
