@@ -91,10 +91,10 @@ export function serve(handler: Handler, options: ServeOptions = {}): SCGIServer 
             socket.data = new BunTransport(socket, events);
             return socket.data;
           }),
-        data: (socket, chunk) => socket.data.data(chunk),
-        end: (socket) => socket.data.peerEnded(),
-        drain: (socket) => socket.data.drain(),
-        close: (socket) => socket.data.close(),
+        data: (socket, chunk) => socket.data.onData(chunk),
+        end: (socket) => socket.data.onEnd(),
+        drain: (socket) => socket.data.onDrain(),
+        close: (socket) => socket.data.onClose(),
         // An error is followed by "close", which does the cleaning up.
         error: () => {},
       },

@@ -1,17 +1,16 @@
 /**
  * The {@link Transport} over a Deno connection (`Deno.Conn`).
  *
- * Strategy: Deno's connections are promise-based and unbuffered, so this transport keeps
- * a read loop (which waits while paused) and a write pump (which drains an
- * {@link Outbox}, telling the driver `drained` once it is under its mark). The connection
- * closes once both ways are done, or at once on `destroy` or any error.
+ * Strategy: Deno's connections are promise-based, so this transport keeps a read loop
+ * (which waits while paused) and a write pump (one at a time, which drains the outbox);
+ * {@link BufferedTransport} does the bookkeeping.
  *
  * @module
  * @internal
  */
 
-import { IdleTimer, Outbox } from "./outbox.js";
-import type { Transport, TransportEvents } from "./transport.js";
+import { BufferedTransport } from "./buffered-transport.js";
+import type { TransportEvents } from "./transport.js";
 
 /**
  * The part of `Deno.Conn` this transport uses, declared here so that the published types
@@ -29,39 +28,19 @@ export interface DenoConn {
 /** Bytes asked of each read. Every read gets a new buffer: body events are views into it. */
 const READ_SIZE = 65_536;
 
-/** Bytes queued before `write` asks the driver to wait for `drained`. */
-const HIGH_WATER_MARK = 65_536;
-
-const EOF = new Uint8Array(0);
-
 /** @internal */
-export class DenoTransport implements Transport {
+export class DenoTransport extends BufferedTransport {
   readonly #conn: DenoConn;
-  readonly #events: TransportEvents;
-  readonly #outbox = new Outbox(() => void this.#pump());
-  readonly #idle: IdleTimer;
-  #closed = false;
   /** Set while reading is paused: resumes the read loop. */
   #resumeReading: (() => void) | null = null;
   #paused = false;
   /** Whether the pump is running. */
   #pumping = false;
-  /** Whether a `write` returned `false`, so the driver waits for `drained`. */
-  #full = false;
-  /** How far the sending half is: open, asked to end once flushed, or half-closed. */
-  #sending: "open" | "ending" | "ended" = "open";
-  /** Whether the peer has half-closed. */
-  #eof = false;
 
   constructor(conn: DenoConn, events: TransportEvents) {
+    super(events);
     this.#conn = conn;
-    this.#events = events;
-    this.#idle = new IdleTimer(() => events.timedOut());
     void this.#read();
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   pause(): void {
@@ -73,35 +52,26 @@ export class DenoTransport implements Transport {
     this.#resumeReading?.();
   }
 
-  write(bytes: Uint8Array): boolean {
-    if (this.#closed) return true;
-    this.#outbox.push(bytes);
-    void this.#pump();
-    if (this.#outbox.size < HIGH_WATER_MARK) return true;
-    this.#full = true;
-    return false;
-  }
-
-  cork(): void {
-    this.#outbox.cork();
-  }
-
-  end(): void {
-    if (this.#sending === "open") this.#sending = "ending";
+  protected flush(): void {
     void this.#pump();
   }
 
-  destroy(): void {
-    this.#close();
+  protected shutdown(): Promise<void> {
+    return this.#conn.closeWrite();
   }
 
-  setIdleTimeout(milliseconds: number): void {
-    if (!this.#closed) this.#idle.set(milliseconds);
+  protected release(): void {
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the other side's error: nothing left to release.
+    }
+    this.#resumeReading?.();
   }
 
   /** Reads until EOF, an error or `destroy`, waiting while paused. */
   async #read(): Promise<void> {
-    while (!this.#closed) {
+    while (!this.closed) {
       if (this.#paused) {
         await new Promise<void>((resolve) => {
           this.#resumeReading = resolve;
@@ -114,64 +84,30 @@ export class DenoTransport implements Transport {
       try {
         count = await this.#conn.read(buffer);
       } catch {
-        this.#close();
+        this.close();
         return;
       }
-      if (this.#closed) return;
-      this.#idle.touch();
       if (count === null) {
-        this.#eof = true;
-        this.#events.receive(EOF);
-        this.#closeIfDone();
+        this.peerEnded();
         return;
       }
-      this.#events.receive(buffer.subarray(0, count));
+      this.received(buffer.subarray(0, count));
     }
   }
 
-  /** Writes what the outbox holds, then half-closes if asked to. One pump runs at a time. */
+  /** Writes what the outbox holds, then half-closes if asked to. */
   async #pump(): Promise<void> {
-    if (this.#pumping || this.#closed) return;
+    if (this.#pumping) return;
     this.#pumping = true;
     try {
-      for (let bytes = this.#outbox.peek(); bytes !== null; bytes = this.#outbox.peek()) {
-        const count = await this.#conn.write(bytes);
-        if (this.#closed) return;
-        this.#outbox.sent(count);
-        this.#idle.touch();
-        if (this.#full && this.#outbox.size < HIGH_WATER_MARK) {
-          this.#full = false;
-          this.#events.drained();
-        }
-      }
-      if (this.#sending === "ending" && this.#outbox.size === 0) {
-        this.#sending = "ended";
-        await this.#conn.closeWrite();
-        this.#closeIfDone();
+      for (let bytes = this.outbox.peek(); bytes !== null && !this.closed; bytes = this.outbox.peek()) {
+        this.sent(await this.#conn.write(bytes));
       }
     } catch {
-      this.#close();
+      this.close();
     } finally {
       this.#pumping = false;
     }
-  }
-
-  /** Closes once both ways are done. */
-  #closeIfDone(): void {
-    if (this.#eof && this.#sending === "ended") this.#close();
-  }
-
-  #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#outbox.clear();
-    this.#idle.set(0);
-    try {
-      this.#conn.close();
-    } catch {
-      // Already closed by the other side's error: nothing left to release.
-    }
-    this.#resumeReading?.();
-    this.#events.closed();
+    await this.flushed();
   }
 }

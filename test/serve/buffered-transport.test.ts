@@ -5,7 +5,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { IdleTimer, Outbox } from "../../src/serve/outbox.js";
+import { IdleTimer, Outbox } from "../../src/serve/buffered-transport.js";
 import { latin1 } from "../support/scgi.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
