@@ -33,7 +33,7 @@ import { SCGIWriter } from "./response-writer.js";
  *
  * // conn.nextEvent() threw a RemoteProtocolError: answer it, then close.
  * function refuse(socket: { end(bytes: Uint8Array): void }, error: RemoteProtocolError): void {
- *   const headers = new ResponseHeaders(`${error.httpStatus} Bad Request`, [["Content-Type", "text/plain"]]);
+ *   const headers = new ResponseHeaders(String(error.httpStatus), [["Content-Type", "text/plain"]]);
  *   socket.end(encodeResponse(headers, new TextEncoder().encode(`${error.message}\n`)));
  * }
  * ```
