@@ -187,6 +187,18 @@ describe.each(RUNTIMES)("the server entry point on $name", (runtime) => {
     expect(sha256(response.bodyBytes)).toBe(sha256(upload));
   });
 
+  it("stops reading while the handler does not read the body (backpressure)", { timeout: 60_000 }, async () => {
+    const socket = await connect((await server()).port);
+    const answer = readAll(socket);
+    const upload = request("POST", "/hold", new Uint8Array(32 << 20));
+    socket.end(upload);
+    await sleep(500);
+    // The handler's stream holds 64 KiB and the kernel's buffers a few MiB: without
+    // backpressure the server would have taken most of the 32 MiB by now.
+    expect(socket.writableLength).toBeGreaterThan(upload.length - (8 << 20));
+    expect(parse((await answer).bytes).body).toBe(`${32 << 20} bytes\n`);
+  });
+
   it("answers 500, saying nothing of the error, when the handler throws, and reports it", {
     timeout: 60_000,
   }, async () => {
