@@ -18,27 +18,7 @@ import {
 } from "../src/node.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
 import { close, connect, exchange, listen, readAll } from "./support/net.js";
-import { latin1, scgiRequest } from "./support/scgi.js";
-
-/** An SCGI request as nginx would send it. */
-function request(
-  method: string,
-  uri: string,
-  body: Uint8Array = new Uint8Array(0),
-  extra: [string, string][] = [],
-): Uint8Array {
-  return scgiRequest(
-    [
-      ["CONTENT_LENGTH", String(body.length)],
-      ["SCGI", "1"],
-      ["REQUEST_METHOD", method],
-      ["REQUEST_URI", uri],
-      ["HTTP_HOST", "app.test"],
-      ...extra,
-    ],
-    body,
-  );
-}
+import { latin1, webServerRequest as request } from "./support/scgi.js";
 
 /** The status, headers and body of an SCGI response. */
 function parse(bytes: Buffer): { status: string | undefined; fields: [string, string][]; body: Buffer } {

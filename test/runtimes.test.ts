@@ -20,7 +20,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseHeaderBlock } from "./support/cgi-response.js";
 import { connect, exchange, readAll } from "./support/net.js";
-import { latin1, scgiRequest } from "./support/scgi.js";
+import { latin1, webServerRequest as request } from "./support/scgi.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -121,20 +121,6 @@ function parse(bytes: Uint8Array): {
   const field = (name: string): string | undefined => fields.find(([key]) => key === name)?.[1];
   const body = new TextDecoder().decode(rest);
   return { status: field("Status"), contentType: field("Content-Type"), field, body, bodyBytes: rest };
-}
-
-/** An SCGI request as nginx would send it. */
-function request(method: string, uri: string, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return scgiRequest(
-    [
-      ["CONTENT_LENGTH", String(body.length)],
-      ["SCGI", "1"],
-      ["REQUEST_METHOD", method],
-      ["REQUEST_URI", uri],
-      ["HTTP_HOST", "app.test"],
-    ],
-    body,
-  );
 }
 
 const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
@@ -249,17 +235,7 @@ describe.each(RUNTIMES)("examples on $name", (runtime) => {
 
   it("answers a POST with the runtime, method, path and body length", { timeout: 60_000 }, async () => {
     const body = new Uint8Array(100_000).fill(0x61);
-    const request = scgiRequest(
-      [
-        ["CONTENT_LENGTH", String(body.length)],
-        ["SCGI", "1"],
-        ["REQUEST_METHOD", "POST"],
-        ["REQUEST_URI", "/echo?x=1"],
-        ["HTTP_HOST", "app.test"],
-      ],
-      body,
-    );
-    const response = parse(await exchange((await server()).port, request));
+    const response = parse(await exchange((await server()).port, request("POST", "/echo?x=1", body)));
     expect(response.status).toBe("200 OK");
     expect(response.contentType).toBe("text/plain; charset=utf-8");
     expect(response.body).toMatch(new RegExp(`^Hello from sioscgi on ${runtime.name} \\d+\\.\\d+\\.\\d+\n`));
