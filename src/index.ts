@@ -63,5 +63,6 @@ export {
 } from "./core/events.js";
 export { RXState, TXState } from "./core/states.js";
 export { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
+export { encodeResponse } from "./server/one-shot.js";
 export { SCGIReader, type SCGIReaderOptions } from "./server/request-reader.js";
 export { SCGIWriter } from "./server/response-writer.js";

@@ -80,7 +80,7 @@ describe("src/ layout", () => {
     return seen;
   }
 
-  it.each(["index.ts", "fetch/index.ts", "testing.ts"])("%s reaches no node: module", (entry) => {
+  it.each(["index.ts", "fetch/index.ts", "testing.ts", "deno.ts", "bun.ts"])("%s reaches no node: module", (entry) => {
     const reached = reach(entry);
     for (const file of reached) expect(NODE_FILES.has(file), `${entry} reaches ${file}`).toBe(false);
     expect(reached.size).toBeGreaterThan(3);

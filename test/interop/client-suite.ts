@@ -23,9 +23,10 @@ export interface ClientQuirks {
   /** A padding far over the limit. */
   readonly farOverPadding: number;
   /**
-   * How the server drops a request just over its limit, and one far over it: it closes the
-   * connection having read the whole request (the client sees EOF without a byte of
-   * response), or with request bytes unread (the kernel answers with a reset).
+   * How the server refuses a request just over its limit, and one far over it: it closes
+   * the connection having read the whole request (the client sees EOF without a byte of
+   * response), or with request bytes unread (the kernel answers with a reset), or it
+   * answers with a status and then closes.
    */
   readonly justOver: ConnectionEnd;
   readonly farOver: ConnectionEnd;
@@ -67,14 +68,25 @@ function getVariables(path: string, extra: [string, string][] = []): [string, st
   ];
 }
 
-/** How a server ends a connection it will not answer. */
-export type ConnectionEnd = "EOF" | "reset";
+/** How a server ends a connection whose request it refuses: without an answer, or with one of this status. */
+export type ConnectionEnd = "EOF" | "reset" | { readonly answer: string };
+
+/** What the tests' names say of a {@link ConnectionEnd}. */
+const describeEnd = (end: ConnectionEnd): string =>
+  typeof end === "object" ? `answers ${end.answer} and closes` : `closes the connection without a response (${end})`;
 
 /**
- * A response that never came: no byte from the server, then EOF, which the client reports
- * as an incomplete response, or a reset (a write into it may report a broken pipe first).
+ * A refusal as `end` says: a whole response with that status; or a response that never
+ * came: no byte from the server, then EOF, which the client reports as an incomplete
+ * response, or a reset (a write into it may report a broken pipe first).
  */
-function expectClosedWithoutResponse(result: SCGIResult, end: ConnectionEnd): void {
+function expectRefused(result: SCGIResult, end: ConnectionEnd): void {
+  if (typeof end === "object") {
+    expect(result.socketError).toBeUndefined();
+    expect(result.error).toBeUndefined();
+    expect([result.headers?.status, result.complete]).toEqual([end.answer, true]);
+    return;
+  }
   expect(result.received).toBe(0);
   expect(result.headers).toBeUndefined();
   if (end === "EOF") {
@@ -191,15 +203,15 @@ export function clientSuite(name: string, start: () => Promise<ServerProcess>, q
         expect(seen.padding).toBe(largest);
       });
 
-      it(`one byte more: the server closes the connection without a response (${quirks.justOver})`, async () => {
+      it(`one byte more: the server ${describeEnd(quirks.justOver)}`, async () => {
         const variables = padded(largest + 1);
         expect(quirks.fits(variables)).toBe(false);
-        expectClosedWithoutResponse(await callSCGI(server.port, variables), quirks.justOver);
+        expectRefused(await callSCGI(server.port, variables), quirks.justOver);
         await expect.poll(() => server.output()).toMatch(quirks.justOverReport);
       });
 
-      it(`far more: the server closes the connection without a response (${quirks.farOver})`, async () => {
-        expectClosedWithoutResponse(await callSCGI(server.port, padded(quirks.farOverPadding)), quirks.farOver);
+      it(`far more: the server ${describeEnd(quirks.farOver)}`, async () => {
+        expectRefused(await callSCGI(server.port, padded(quirks.farOverPadding)), quirks.farOver);
         await expect.poll(() => server.output()).toMatch(quirks.farOverReport);
       });
 

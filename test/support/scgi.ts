@@ -44,6 +44,26 @@ export function scgiRequest(
   return concat(latin1(`${block.length}:`), block, latin1(","), typeof body === "string" ? latin1(body) : body);
 }
 
+/** An SCGI request as nginx would send it: `CONTENT_LENGTH`, `SCGI`, the method, URI and host, then `extra`. */
+export function webServerRequest(
+  method: string,
+  uri: string,
+  body: Uint8Array = new Uint8Array(0),
+  extra: readonly (readonly [string, string])[] = [],
+): Uint8Array {
+  return scgiRequest(
+    [
+      ["CONTENT_LENGTH", String(body.length)],
+      ["SCGI", "1"],
+      ["REQUEST_METHOD", method],
+      ["REQUEST_URI", uri],
+      ["HTTP_HOST", "app.test"],
+      ...extra,
+    ],
+    body,
+  );
+}
+
 /** A chunking of an input: a label for the test name and the chunks. */
 export interface Chunking {
   readonly label: string;
