@@ -15,7 +15,7 @@ import { type ServerOptions, serverSettings } from "./serve/options.js";
 
 // Defined beside the translations, so that `sioscgi/testing` can take the same handlers
 // without importing anything of Node's.
-export type { Handler } from "./fetch/index.js";
+export type { Handler, ResponseLike } from "./fetch/index.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 

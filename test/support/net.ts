@@ -30,7 +30,8 @@ export async function readAll(socket: net.Socket): Promise<{ bytes: Buffer; erro
   socket.on("error", (caught) => {
     error = caught;
   });
-  await once(socket, "close");
+  // Not events.once, which rejects on "error": the error is what this reports.
+  await new Promise((resolve) => socket.once("close", resolve));
   return { bytes: Buffer.concat(chunks), error };
 }
 
