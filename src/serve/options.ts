@@ -74,9 +74,10 @@ export interface ServerOptions extends SCGIConnectionOptions {
   readonly bodyHighWaterMark?: number;
   /**
    * Called with each error the server handles by itself: a handler that threw or returned
-   * something other than a `Response` (the client gets a 500), a malformed request (the
+   * something other than a response (the client gets a 500), a malformed request (the
    * client gets the error's `httpStatus`), a timeout, a response body that failed mid-way
-   * (the connection is closed). Whatever it throws is logged with `console.error`.
+   * or yielded a chunk that is neither bytes nor a string (the connection is reset).
+   * Whatever it throws is logged with `console.error`.
    *
    * @defaultValue logs with `console.error`
    */
