@@ -21,6 +21,14 @@ import { SCGIWriter } from "./server/response-writer.js";
 // Defined beside the translations, so that `sioscgi/testing` can take the same handlers
 // without importing anything of Node's.
 export type { Handler } from "./fetch/index.js";
+// Graceful shutdown for this server, or any net.Server: what the sioscgi command uses.
+export {
+  type GracefulServer,
+  type ShutdownConnection,
+  type ShutdownReport,
+  type ShutdownServer,
+  withShutdown,
+} from "./ops/shutdown.js";
 
 /** Options of {@link createServer}: the core's limits and policies, plus the server's. */
 export interface ServerOptions extends SCGIConnectionOptions {

@@ -146,15 +146,16 @@ export async function runService(
     output.err(`sioscgi: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  if (stop.supervised) {
-    process.send?.({ type: "sioscgi:ready", listening: service.listening } satisfies ReadyMessage);
-  } else {
-    for (const line of service.listening) output.out(`sioscgi: listening on ${line}`);
-    await notifySystemd("READY=1");
-  }
   return new Promise((resolve) => {
     let stopping = false;
     let finished = false;
+    // systemd hears READY=1 before STOPPING=1, and the process waits for both before it
+    // exits (unless a second signal ends it at once).
+    let notices = Promise.resolve();
+    const notify = (state: "READY=1" | "STOPPING=1"): void => {
+      if (stop.supervised) return; // The supervisor speaks for its workers.
+      notices = notices.then(() => notifySystemd(state));
+    };
     const finish = (status: number): void => {
       finished = true;
       for (const signal of stop.signals) process.off(signal, onSignal);
@@ -164,9 +165,10 @@ export async function runService(
     const drain = (why: string): void => {
       stopping = true;
       output.out(`sioscgi: ${why}: stopped accepting; draining for up to ${options.shutdownTimeout} ms`);
-      if (!stop.supervised) void notifySystemd("STOPPING=1");
-      service.stop(options.shutdownTimeout).then(
-        ({ ended }) => {
+      notify("STOPPING=1");
+      const stopped = service.stop(options.shutdownTimeout);
+      Promise.all([stopped, notices]).then(
+        ([{ ended }]) => {
           if (finished) return; // A second signal ended it first.
           output.out(`sioscgi: stopped${ended > 0 ? `; ${ended} connections were cut short` : ""}`);
           finish(0);
@@ -191,6 +193,12 @@ export async function runService(
       if (message === SHUTDOWN_MESSAGE && !stopping) drain("asked to stop");
     };
     for (const signal of stop.signals) process.on(signal, onSignal);
-    if (stop.supervised) process.on("message", onMessage);
+    if (stop.supervised) {
+      process.on("message", onMessage);
+      process.send?.({ type: "sioscgi:ready", listening: service.listening } satisfies ReadyMessage);
+    } else {
+      for (const line of service.listening) output.out(`sioscgi: listening on ${line}`);
+      notify("READY=1");
+    }
   });
 }
