@@ -26,6 +26,11 @@ runCommand({
     const http = (await import(HTTP_ENTRY)) as { createServer: (listener: RequestListener) => net.Server };
     return (listener) => http.createServer(listener);
   },
+  output: {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  },
+  environment: process.env,
 }).then(
   (status) => process.exit(status),
   (error: unknown) => {

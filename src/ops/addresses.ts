@@ -26,6 +26,11 @@ export class UsageError extends Error {
   }
 }
 
+/** What the command prints of an error: its message, or the value itself if something else was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Where the command listens when it is given no `--listen` and inherits no socket. */
 export const DEFAULT_LISTEN_ADDRESS = "127.0.0.1:4000";
 

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Handler } from "../fetch/index.js";
-import { UsageError } from "./addresses.js";
+import { errorMessage, UsageError } from "./addresses.js";
 
 /** A lifecycle hook the module may export: awaited before listening, or after draining. */
 export type Hook = () => unknown;
@@ -51,7 +51,7 @@ export async function loadAppModule(file: string): Promise<AppModule> {
   try {
     module = await import(pathToFileURL(resolve(file)).href);
   } catch (error) {
-    throw new UsageError(`cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new UsageError(`cannot load ${file}: ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import type { Handler } from "../fetch/index.js";
 import {
   DEFAULT_LISTEN_ADDRESS,
+  errorMessage,
   inheritedListeners,
   type ListenAddress,
   parseListenAddress,
@@ -64,10 +65,10 @@ export interface CommandContext {
   readonly fetchServer: (handler: Handler) => net.Server;
   /** Loads the server for a node:http request listener: `createServer` of `sioscgi/http`. */
   readonly nodeServer: () => Promise<(listener: RequestListener) => net.Server>;
-  /** Where to write; standard output and standard error by default. */
-  readonly output?: Output;
-  /** The environment to read `LISTEN_FDS` from; `process.env` by default. */
-  readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** Where to write: standard output and standard error. */
+  readonly output: Output;
+  /** The environment, to read `LISTEN_FDS` (and a worker's addresses) from. */
+  readonly environment: Readonly<Record<string, string | undefined>>;
 }
 
 /** The command line, checked. */
@@ -155,11 +156,7 @@ async function serverFactory(command: Command, app: unknown, context: CommandCon
  * runs as the worker its supervisor started.
  */
 export async function runCommand(context: CommandContext): Promise<number> {
-  const output = context.output ?? {
-    out: (line: string) => process.stdout.write(`${line}\n`),
-    err: (line: string) => process.stderr.write(`${line}\n`),
-  };
-  const environment = context.environment ?? process.env;
+  const { output, environment } = context;
   const workerAddresses = cluster.isWorker ? environment[WORKER_LISTEN_VARIABLE] : undefined;
   let command: Command | null;
   try {
@@ -204,7 +201,7 @@ export async function runCommand(context: CommandContext): Promise<number> {
       stop: { signals: STOP_SIGNALS, supervised: workerAddresses !== undefined },
     });
   } catch (error) {
-    output.err(`sioscgi: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`sioscgi: ${errorMessage(error)}`);
     // A module that cannot be served, or LISTEN_FDS that make no sense: the command line
     // (or its environment) is wrong. Anything else went wrong while serving.
     return error instanceof UsageError ? 2 : 1;

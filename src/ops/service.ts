@@ -8,7 +8,7 @@
 
 import type net from "node:net";
 import { constants } from "node:os";
-import type { ListenAddress } from "./addresses.js";
+import { errorMessage, type ListenAddress } from "./addresses.js";
 import type { Hook } from "./app-module.js";
 import { notifySystemd } from "./notify.js";
 import { type GracefulServer, type ShutdownReport, withShutdown } from "./shutdown.js";
@@ -103,8 +103,12 @@ export class Service {
    * @throws whatever `onShutdown` throws.
    */
   async stop(timeout: number): Promise<ShutdownReport> {
+    // Unix socket paths go first: a new connection then fails at once (and the web server
+    // tries another upstream), while those already queued are still accepted in the next
+    // turn of the event loop, before the listeners close. Closing at once would reset
+    // them after the web server had sent its request, which it retries only if idempotent.
+    if (this.#files.removeAll()) await nextTurn();
     const reports = await Promise.all(this.#servers.map((server) => server.shutdown(timeout)));
-    this.#files.removeAll();
     await this.#onShutdown?.();
     return { ended: reports.reduce((sum, report) => sum + report.ended, 0) };
   }
@@ -114,6 +118,12 @@ export class Service {
     for (const server of this.#servers) server.closeAllConnections();
     this.#files.removeAll();
   }
+}
+
+/** Resolves after the event loop has polled for I/O once more. */
+async function nextTurn(): Promise<void> {
+  // An immediate runs after the current poll phase; the second one after the next.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The exit status of a process ended by `signal`, as shells report it. */
@@ -143,7 +153,7 @@ export async function runService(
   try {
     service = await Service.start(options);
   } catch (error) {
-    output.err(`sioscgi: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`sioscgi: ${errorMessage(error)}`);
     return 1;
   }
   return new Promise((resolve) => {
@@ -175,7 +185,7 @@ export async function runService(
         },
         (error: unknown) => {
           if (finished) return;
-          output.err(`sioscgi: onShutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          output.err(`sioscgi: onShutdown failed: ${errorMessage(error)}`);
           finish(1);
         },
       );

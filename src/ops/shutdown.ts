@@ -100,7 +100,9 @@ export function withShutdown<Server extends ShutdownServer>(server: Server): Ser
     stopping ??= new Promise((resolve) => {
       let ended = 0;
       const timer = setTimeout(() => {
-        ended = closeAllConnections();
+        // Counted first: a server may report itself closed as the last one ends.
+        ended = open.size;
+        closeAllConnections();
       }, timeout);
       // The callback comes once every connection has closed, or at once (with an error
       // that says so) if the server was not listening: either way nothing is left.

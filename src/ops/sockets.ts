@@ -143,8 +143,9 @@ export class SocketFiles {
     this.#files.set(path, identity(path));
   }
 
-  /** Removes the recorded files that are still this process's own. */
-  removeAll(): void {
+  /** Removes the recorded files that are still this process's own; says whether there were any. */
+  removeAll(): boolean {
+    const any = this.#files.size > 0;
     for (const [path, made] of this.#files) {
       try {
         if (identity(path) === made) unlinkSync(path);
@@ -153,6 +154,7 @@ export class SocketFiles {
       }
     }
     this.#files.clear();
+    return any;
   }
 }
 

@@ -96,7 +96,8 @@ export async function supervise(options: SupervisorOptions): Promise<number> {
       started.set(worker, Date.now());
       worker.on("message", (message: unknown) => {
         if (!isReady(message)) return;
-        for (const address of options.addresses) if (address.kind === "unix") files.add(address.path);
+        // Each time: the file is made anew whenever every worker had died at once.
+        if (!stopping) for (const address of options.addresses) if (address.kind === "unix") files.add(address.path);
         if (!everReady && ready.size === 0) {
           for (const line of message.listening) output.out(`sioscgi: listening on ${line}`);
         }
@@ -113,7 +114,8 @@ export async function supervise(options: SupervisorOptions): Promise<number> {
       });
     };
     const onExit = (worker: Worker, code: number | null, signal: string | null): void => {
-      const lived = Date.now() - (started.get(worker) ?? 0);
+      if (!started.has(worker)) return; // Not one of this supervisor's.
+      const lived = Date.now() - (started.get(worker) as number);
       const wasReady = ready.delete(worker);
       started.delete(worker);
       if (stopping) {
@@ -148,6 +150,9 @@ export async function supervise(options: SupervisorOptions): Promise<number> {
         return;
       }
       stopping = true;
+      // As a single process does: the paths go first, so that no new connection comes in
+      // while those queued are still handed to the workers.
+      files.removeAll();
       output.out(`sioscgi: ${signal}: draining ${started.size} workers`);
       void notifySystemd("STOPPING=1");
       for (const worker of started.keys()) if (worker.isConnected()) worker.send(SHUTDOWN_MESSAGE);

@@ -4,7 +4,7 @@
  * web server sees.
  */
 
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import type net from "node:net";
 import { tmpdir } from "node:os";
@@ -131,6 +131,16 @@ describe("withShutdown", () => {
       expect((error as NodeJS.ErrnoException | undefined)?.code).toBe("ECONNRESET");
     }
     expect(await server.shutdown()).toEqual({ ended: 0 });
+  });
+
+  it("closes a connection that has no reset, for servers other than Node's", async () => {
+    const server = new EventEmitter() as EventEmitter & { close(callback: () => void): void };
+    const connection = new EventEmitter() as EventEmitter & { destroy(): void };
+    connection.destroy = () => connection.emit("close");
+    server.close = (callback) => connection.once("close", callback);
+    const graceful = withShutdown(server);
+    server.emit("connection", connection);
+    expect(await graceful.shutdown(0)).toEqual({ ended: 1 });
   });
 
   it("resolves at once for a server that is not listening", async () => {

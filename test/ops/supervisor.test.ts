@@ -80,6 +80,15 @@ describe("--workers", () => {
     }
   });
 
+  it("ends every worker at once on a second signal", async () => {
+    const run = supervisor(["serve", fixture("app.mjs"), "--workers", "2", "--listen", "127.0.0.1:0"]);
+    await run.waitFor(/^sioscgi: 2 workers ready/);
+    process.emit("SIGINT", "SIGINT");
+    process.emit("SIGINT", "SIGINT");
+    expect(await run.status).toBe(130);
+    expect(run.lines.at(-1)).toBe("sioscgi: SIGINT again: ending every worker now");
+  });
+
   it("stops with the workers' status when they cannot start", async () => {
     const run = supervisor(["serve", fixture("not-an-app.mjs"), "--workers", "2", "--listen", "127.0.0.1:0"]);
     expect(await run.status).toBe(2);
