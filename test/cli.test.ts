@@ -156,6 +156,7 @@ describe("sioscgi", () => {
     it.each([
       ["the sockets LISTEN_FDS names, with no --listen", [] as string[]],
       ["--listen fd:3", ["--listen", "fd:3"]],
+      ["them with --workers 2 (the supervisor holds the socket)", ["--workers", "2"]],
     ])("serves on %s", async (_, flags) => {
       const port = await freePortForTest();
       const hooks = join(scratch(), "hooks");
@@ -183,7 +184,10 @@ describe("sioscgi", () => {
       expect(activator.output()).toContain("sioscgi: listening on fd:3\n");
       activator.child.kill("SIGTERM");
       expect(await activator.exited).toEqual({ code: 0, signal: null });
-      expect(hookCalls(hooks).map((line) => line.split(" ")[0])).toEqual(["startup", "shutdown"]);
+      // One startup and one shutdown per serving process.
+      const calls = hookCalls(hooks).map((line) => line.split(" ")[0]);
+      expect(calls.filter((call) => call === "startup").length).toBe(calls.length / 2);
+      expect(calls.at(-1)).toBe("shutdown");
     });
   });
 

@@ -14,6 +14,9 @@ import { notifySystemd } from "./notify.js";
 import { type GracefulServer, type ShutdownReport, withShutdown } from "./shutdown.js";
 import { listenOn, prepareUnixSocket, SocketFiles } from "./sockets.js";
 
+/** How long a stopping process still accepts connections queued on a Unix socket whose path it removed. */
+export const QUEUE_GRACE_MILLISECONDS = 50;
+
 /** The message a supervisor sends its workers to make them shut down, as a first signal would. */
 export const SHUTDOWN_MESSAGE = "sioscgi:shutdown";
 
@@ -104,10 +107,12 @@ export class Service {
    */
   async stop(timeout: number): Promise<ShutdownReport> {
     // Unix socket paths go first: a new connection then fails at once (and the web server
-    // tries another upstream), while those already queued are still accepted in the next
-    // turn of the event loop, before the listeners close. Closing at once would reset
-    // them after the web server had sent its request, which it retries only if idempotent.
-    if (this.#files.removeAll()) await nextTurn();
+    // tries another upstream), while those already queued, or being queued as the path
+    // goes, are still accepted for a moment before the listeners close. Closing at once
+    // would reset them after the web server had sent its request, which Apache never
+    // retries and nginx only if idempotent (Apache's balancer lost a request in about one
+    // restart in ten without this wait).
+    if (this.#files.removeAll()) await new Promise((resolve) => setTimeout(resolve, QUEUE_GRACE_MILLISECONDS));
     const reports = await Promise.all(this.#servers.map((server) => server.shutdown(timeout)));
     await this.#onShutdown?.();
     return { ended: reports.reduce((sum, report) => sum + report.ended, 0) };
@@ -118,12 +123,6 @@ export class Service {
     for (const server of this.#servers) server.closeAllConnections();
     this.#files.removeAll();
   }
-}
-
-/** Resolves after the event loop has polled for I/O once more. */
-async function nextTurn(): Promise<void> {
-  // An immediate runs after the current poll phase; the second one after the next.
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The exit status of a process ended by `signal`, as shells report it. */

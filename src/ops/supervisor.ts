@@ -17,7 +17,7 @@ import cluster, { type Worker } from "node:cluster";
 import { constants } from "node:os";
 import { formatListenAddress, type ListenAddress } from "./addresses.js";
 import { notifySystemd } from "./notify.js";
-import { type Output, type ReadyMessage, SHUTDOWN_MESSAGE } from "./service.js";
+import { type Output, QUEUE_GRACE_MILLISECONDS, type ReadyMessage, SHUTDOWN_MESSAGE } from "./service.js";
 import { prepareUnixSocket, SocketFiles } from "./sockets.js";
 
 /** The variable that gives a worker its addresses, as `--listen` values in JSON. */
@@ -150,13 +150,26 @@ export async function supervise(options: SupervisorOptions): Promise<number> {
         return;
       }
       stopping = true;
-      // As a single process does: the paths go first, so that no new connection comes in
-      // while those queued are still handed to the workers.
-      files.removeAll();
       output.out(`sioscgi: ${signal}: draining ${started.size} workers`);
       void notifySystemd("STOPPING=1");
-      for (const worker of started.keys()) if (worker.isConnected()) worker.send(SHUTDOWN_MESSAGE);
-      if (started.size === 0) finish(0);
+      if (started.size === 0) {
+        finish(0);
+        return;
+      }
+      const tellWorkers = (): void => {
+        for (const worker of started.keys()) if (worker.isConnected()) worker.send(SHUTDOWN_MESSAGE);
+      };
+      // As a single process does: the paths go first, and the workers are still handed
+      // the connections already queued for a moment before they close.
+      if (!files.removeAll()) {
+        tellWorkers();
+        return;
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        tellWorkers();
+      }, QUEUE_GRACE_MILLISECONDS);
+      timers.add(timer);
     };
     for (const signal of options.signals) process.on(signal, onSignal);
     cluster.on("exit", onExit);
