@@ -4,41 +4,26 @@
  * sockets left behind by a process killed with SIGKILL.
  */
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   CLI,
+  cleanUpAfterEach,
   fixture,
   type RunningCommand,
   runCommandProcess,
   scgiGet,
+  socketActivated,
   startServing,
   targetOf,
 } from "./support/command.js";
 import { fakeSystemdNotify } from "./support/fake-systemd-notify.js";
 import { freePortForTest } from "./support/free-port.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A scratch directory, removed after the test. */
-function scratch(): string {
-  const directory = mkdtempSync(join(tmpdir(), "sioscgi-cli-"));
-  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
-  return directory;
-}
-
-/** Kills the command after the test if it is still running. */
-function reap(command: RunningCommand): RunningCommand {
-  cleanups.push(() => {
-    if (command.child.exitCode === null && command.child.signalCode === null) command.child.kill("SIGKILL");
-  });
-  return command;
-}
+const cleanup = cleanUpAfterEach();
+const scratch = (): string => cleanup.directory();
+const reap = (command: RunningCommand): RunningCommand => cleanup.reap(command);
 
 /** The hook calls the fixture app recorded in `file`. */
 function hookCalls(file: string): string[] {
@@ -104,7 +89,7 @@ describe("sioscgi", () => {
 
   it("tells systemd READY=1 once it listens and STOPPING=1 on SIGTERM, through systemd-notify", async () => {
     const fake = fakeSystemdNotify();
-    cleanups.push(() => fake.remove());
+    cleanup.add(() => fake.remove());
     const { command } = await startServing([fixture("app.mjs"), "--listen", "127.0.0.1:0"], fake.env);
     reap(command);
     const pid = command.child.pid;
@@ -160,25 +145,7 @@ describe("sioscgi", () => {
     ])("serves on %s", async (_, flags) => {
       const port = await freePortForTest();
       const hooks = join(scratch(), "hooks");
-      // systemd-socket-activate binds the port, then on the first connection runs the
-      // command with the socket as fd 3, LISTEN_FDS=1 and LISTEN_PID set to its pid.
-      const activator = reap(
-        runCommandProcess([], {
-          command: [
-            "/usr/bin/systemd-socket-activate",
-            "--listen",
-            `127.0.0.1:${port}`,
-            "--setenv",
-            `SIOSCGI_TEST_HOOKS=${hooks}`,
-            process.execPath,
-            CLI,
-            "serve",
-            fixture("app.mjs"),
-            ...flags,
-          ],
-        }),
-      );
-      await activator.waitFor(/Listening on 127\.0\.0\.1:\d+ as 3\./);
+      const activator = reap(await socketActivated(port, hooks, flags));
       const answer = await scgiGet(port, "/");
       expect(answer.status).toBe(200);
       expect(activator.output()).toContain("sioscgi: listening on fd:3\n");

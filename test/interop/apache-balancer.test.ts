@@ -4,35 +4,26 @@
  * no request.
  */
 
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
-import { fixture, type RunningCommand, startServing } from "../support/command.js";
+import { expect, it } from "vitest";
+import { cleanUpAfterEach, fixture, type RunningCommand, startServing } from "../support/command.js";
 import { startApacheBalancer } from "./frontends/apache.js";
-import { scratchDirectory } from "./harness.js";
 import { load } from "./load.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = cleanUpAfterEach();
 
 async function serve(path: string): Promise<RunningCommand> {
   const { command } = await startServing([fixture("app.mjs"), "--listen", `unix:${path}`]);
-  cleanups.push(() => {
-    if (command.child.exitCode === null) command.child.kill("SIGKILL");
-  });
-  return command;
+  return cleanup.reap(command);
 }
 
 it("balances over two processes, and loses no request while one restarts", async () => {
-  const directory = scratchDirectory("balancer");
-  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+  const directory = cleanup.directory();
   const [a, b] = [join(directory, "a.sock"), join(directory, "b.sock")];
   const first = await serve(a);
   const second = await serve(b);
   const apache = await startApacheBalancer([a, b]);
-  cleanups.push(() => apache.stop());
+  cleanup.add(() => apache.stop());
 
   const warmUp = await load(apache.port, { total: 100, concurrency: 4 });
   expect(warmUp.failures).toEqual([]);

@@ -5,34 +5,25 @@
  * and the lifecycle hooks. The figures the tests measure are printed, never asserted.
  */
 
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nginxConfig } from "../../scripts/nginx-config.mjs";
-import { CLI, fixture, type RunningCommand, runCommandProcess, startServing } from "../support/command.js";
-import { type Frontend, freePort, scratchDirectory, startFrontend } from "./harness.js";
+import {
+  cleanUpAfterEach,
+  fixture,
+  type RunningCommand,
+  runCommandProcess,
+  socketActivated,
+  startServing,
+} from "../support/command.js";
+import { type Frontend, freePort, startFrontend } from "./harness.js";
 import { getPid, load } from "./load.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A scratch directory nginx's workers (another user) can reach, removed after the test. */
-function scratch(): string {
-  const directory = scratchDirectory("operations");
-  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
-  return directory;
-}
-
-/** Kills the command after the test if it is still running. */
-function reap(command: RunningCommand): RunningCommand {
-  cleanups.push(() => {
-    if (command.child.exitCode === null && command.child.signalCode === null) command.child.kill("SIGKILL");
-  });
-  return command;
-}
+const cleanup = cleanUpAfterEach();
+const scratch = (): string => cleanup.directory();
+const reap = (command: RunningCommand): RunningCommand => cleanup.reap(command);
 
 /** Serves the fixture app with the command, recording its hooks in `hooks`. */
 async function serve(args: string[], hooks: string): Promise<RunningCommand> {
@@ -58,7 +49,7 @@ async function nginxWithUpstream(servers: string[]): Promise<Frontend> {
       }),
     (configFile, directory) => ["-p", directory, "-c", configFile, "-e", "stderr"],
   );
-  cleanups.push(() => frontend.stop());
+  cleanup.add(() => frontend.stop());
   return frontend;
 }
 
@@ -201,24 +192,7 @@ describe("the sioscgi command behind nginx", () => {
   it("serves on fd 3 under systemd socket activation", async () => {
     const port = await freePort();
     const hooks = join(scratch(), "hooks");
-    const activator = reap(
-      runCommandProcess([], {
-        command: [
-          "/usr/bin/systemd-socket-activate",
-          "--listen",
-          `127.0.0.1:${port}`,
-          "--setenv",
-          `SIOSCGI_TEST_HOOKS=${hooks}`,
-          process.execPath,
-          CLI,
-          "serve",
-          fixture("app.mjs"),
-          "--listen",
-          "fd:3",
-        ],
-      }),
-    );
-    await activator.waitFor(/Listening on 127\.0\.0\.1:\d+ as 3\./);
+    const activator = reap(await socketActivated(port, hooks, ["--listen", "fd:3"]));
     const nginx = await nginxWithUpstream([`127.0.0.1:${port}`]);
     // The first request starts the command (socket activation waits for a connection).
     expect((await load(nginx.port, { total: 50, concurrency: 5 })).failures).toEqual([]);

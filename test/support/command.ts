@@ -5,8 +5,12 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { scgiRequest } from "./scgi.js";
 
 /** The built command, as the package's `bin` runs it. */
@@ -134,4 +138,66 @@ export async function startServing(
 /** The target a printed listener names: a port for `host:port`, a path for `unix:/path`. */
 export function targetOf(listening: string): Target {
   return listening.startsWith("unix:") ? listening.slice("unix:".length) : Number(listening.split(":").pop());
+}
+
+/**
+ * Runs the command as systemd's socket activation would, through
+ * `systemd-socket-activate`: it binds `127.0.0.1:port`, and on the first connection runs
+ * `sioscgi serve app.mjs ...flags` with the socket as fd 3, `LISTEN_FDS=1` and `LISTEN_PID`
+ * set to its process id. Resolves once the socket is bound.
+ */
+export async function socketActivated(port: number, hooks: string, flags: readonly string[]): Promise<RunningCommand> {
+  const activator = runCommandProcess([], {
+    command: [
+      "/usr/bin/systemd-socket-activate",
+      "--listen",
+      `127.0.0.1:${port}`,
+      // It passes on no other variable of its own environment.
+      "--setenv",
+      `SIOSCGI_TEST_HOOKS=${hooks}`,
+      process.execPath,
+      CLI,
+      "serve",
+      fixture("app.mjs"),
+      ...flags,
+    ],
+  });
+  await activator.waitFor(/Listening on 127\.0\.0\.1:\d+ as 3\./);
+  return activator;
+}
+
+/** What a test file that runs the command undoes after each test, last first. */
+export interface TestCleanup {
+  /** Adds something to undo. */
+  add(cleanup: () => unknown): void;
+  /** Kills `command` after the test if it is still running, and returns it. */
+  reap(command: RunningCommand): RunningCommand;
+  /**
+   * A fresh directory, removed after the test. Open to all: a web server started as root
+   * runs its workers as another user, and they must reach the sockets in it.
+   */
+  directory(): string;
+}
+
+/** Registers an `afterEach` that undoes what the test asked, and returns the way to ask. */
+export function cleanUpAfterEach(): TestCleanup {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    add: (cleanup) => cleanups.push(cleanup),
+    reap(command) {
+      cleanups.push(() => {
+        if (command.child.exitCode === null && command.child.signalCode === null) command.child.kill("SIGKILL");
+      });
+      return command;
+    },
+    directory() {
+      const directory = mkdtempSync(join(tmpdir(), "sioscgi-command-"));
+      chmodSync(directory, 0o777);
+      cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+      return directory;
+    },
+  };
 }

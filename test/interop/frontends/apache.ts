@@ -53,7 +53,7 @@ export function startApacheBalancer(sockets: string[]): Promise<Frontend> {
   // Apache names a worker by the URL after the "|": each member needs its own host name
   // (which a Unix socket does not use), or the two would be one.
   const members = sockets
-    .map((path, index) => `    BalancerMember "unix:${path}|scgi://member${index}/" retry=1 disablereuse=On\n`)
+    .map((path, index) => `    BalancerMember "unix:${path}|scgi://member${index}/" retry=1\n`)
     .join("");
   return startApacheWith(
     ["slotmem_shm", "proxy_balancer", "lbmethod_byrequests"],
