@@ -15,8 +15,13 @@ export const ENTRY_POINTS = {
   testing: "src/testing.ts",
 } as const;
 
+/** The programs the package installs (`bin` in package.json), built beside the entry points. */
+export const COMMANDS = {
+  cli: "src/cli.ts",
+} as const;
+
 export default defineConfig({
-  entry: ENTRY_POINTS,
+  entry: { ...ENTRY_POINTS, ...COMMANDS },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -98,6 +98,10 @@ try {
     if (output !== expected) throw new Error(`${file} produced ${JSON.stringify(output)}`);
     console.log(`package check: ${file} ran one request through the installed tarball`);
   }
+  // The sioscgi command, through the bin npm links (its shebang, the executable bit).
+  const help = run(join(scratch, "node_modules", ".bin", "sioscgi"), ["--help"], scratch);
+  if (!help.startsWith("Usage: sioscgi serve")) throw new Error(`sioscgi --help printed ${JSON.stringify(help)}`);
+  console.log("package check: the sioscgi command runs through its bin");
   const files = run("tar", ["-tzf", tarball], scratch).trim().split("\n").sort();
   console.log(`package check: tarball holds ${files.join(", ")}`);
 } finally {
