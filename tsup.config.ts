@@ -1,7 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", fetch: "src/fetch/index.ts", node: "src/node.ts", testing: "src/testing.ts" },
+  entry: {
+    index: "src/index.ts",
+    fetch: "src/fetch/index.ts",
+    node: "src/node.ts",
+    http: "src/http.ts",
+    testing: "src/testing.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -42,7 +42,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   client: ["core", "client"],
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "serve"],
-  entry: ["core", "server", "client", "fetch", "serve"],
+  http: ["core", "http"],
+  entry: ["core", "server", "client", "fetch", "serve", "http"],
 };
 
 /** The files that may import `node:` modules: the Node entry points and the Node transport. */
