@@ -65,13 +65,13 @@ function duplexServer() {
       for (let event = conn.nextEvent(); event !== null; event = conn.nextEvent()) {
         if (event.type !== "RequestHeaders") continue;
         const env = event.environment;
-        const text = (name) => Buffer.from(env.get(name) ?? []).toString("latin1");
-        let head = `${text("REQUEST_METHOD")} ${text("REQUEST_URI")} HTTP/1.1\r\n`;
+        const text = (value) => Buffer.from(value ?? []).toString("latin1");
+        let head = `${text(env.get("REQUEST_METHOD"))} ${text(env.get("REQUEST_URI"))} HTTP/1.1\r\n`;
         for (const [name, value] of env) {
-          if (name.startsWith("HTTP_")) head += `${name.slice(5).replaceAll("_", "-")}: ${text(name)}\r\n`;
+          if (name.startsWith("HTTP_")) head += `${name.slice(5).replaceAll("_", "-")}: ${text(value)}\r\n`;
         }
         inner.emit("connection", duplex);
-        duplex.push(`${head}Content-Length: ${text("CONTENT_LENGTH")}\r\nConnection: close\r\n\r\n`, "latin1");
+        duplex.push(`${head}Content-Length: ${text(env.get("CONTENT_LENGTH"))}\r\nConnection: close\r\n\r\n`, "latin1");
       }
     });
     socket.on("error", () => {});

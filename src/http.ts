@@ -169,21 +169,15 @@ const NEED_DRAIN = Object.getOwnPropertySymbols(new http.OutgoingMessage()).find
  * `encrypted` is true when the client came over HTTPS (`HTTPS=on`), which makes
  * `req.protocol` `"https"`.
  *
- * Anything else the web server sent is in {@link environment}: `SCRIPT_NAME`,
- * `PATH_INFO`, `DOCUMENT_ROOT`, `SSL_*`, `REMOTE_USER`...
+ * Anything else the web server sent is in {@link environment}, which
+ * {@link scgiEnvironment} reads from a request.
  *
  * What the application writes to it must be what `ServerResponse` renders; it is
  * translated to SCGI and never reaches the web server as it is.
  *
  * @example
  * ```ts
- * import { SCGISocket } from "sioscgi/http";
- *
- * app.get("/whoami", (req, res) => {
- *   const socket = req.socket as SCGISocket;
- *   const user = socket.environment.get("REMOTE_USER"); // bytes, or undefined
- *   res.json({ ip: req.ip, user: user && Buffer.from(user).toString("latin1") });
- * });
+ * app.get("/ip", (req, res) => res.send(req.socket.remoteAddress)); // REMOTE_ADDR
  * ```
  */
 export class SCGISocket extends Duplex {
@@ -286,6 +280,31 @@ export class SCGISocket extends Duplex {
     this.#exchange.socketDestroyed();
     callback(error);
   }
+}
+
+/**
+ * The SCGI environment of a request this library's server made: every variable the web
+ * server sent, names as ISO-8859-1 text and values as bytes, in the order sent. This is
+ * where what HTTP has no place for is found: `SCRIPT_NAME`, `PATH_INFO`, `DOCUMENT_ROOT`,
+ * `REMOTE_USER`, `SSL_*`... (It is `req.socket.environment`, typed.)
+ *
+ * @param request - A request from {@link createServer}'s `'request'` event (Express's
+ *   `req`, Koa's `ctx.req`, Fastify's `request.raw`).
+ * @returns The environment, or `undefined` for a request some other server made.
+ *
+ * @example
+ * ```ts
+ * import { scgiEnvironment } from "sioscgi/http";
+ *
+ * app.get("/whoami", (req, res) => {
+ *   const user = scgiEnvironment(req)?.get("REMOTE_USER"); // bytes, or undefined
+ *   res.json({ ip: req.ip, user: user && Buffer.from(user).toString("latin1") });
+ * });
+ * ```
+ */
+export function scgiEnvironment(request: http.IncomingMessage): Map<string, Uint8Array> | undefined {
+  const socket: unknown = request.socket;
+  return socket instanceof SCGISocket ? socket.environment : undefined;
 }
 
 /** How far the response has been translated. */
