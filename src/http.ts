@@ -93,6 +93,11 @@ function variable(environment: Map<string, Uint8Array>, name: string): string | 
   return value === undefined ? undefined : decodeLatin1(value);
 }
 
+/** A port number variable, or `undefined` if absent or not a number. */
+function port(environment: Map<string, Uint8Array>, name: string): number | undefined {
+  return parseDecimal(environment.get(name) ?? new Uint8Array(0)) ?? undefined;
+}
+
 /**
  * The request target node:http would have seen: `REQUEST_URI` as the web server received
  * it, or, from a server that does not send it, the CGI variables it is made of.
@@ -219,8 +224,7 @@ export class SCGISocket extends Duplex {
 
   /** The client's port, from `REMOTE_PORT`. */
   get remotePort(): number | undefined {
-    const port = this.environment.get("REMOTE_PORT");
-    return port === undefined ? undefined : (parseDecimal(port) ?? undefined);
+    return port(this.environment, "REMOTE_PORT");
   }
 
   /** The address the web server received the request on, from `SERVER_ADDR`. */
@@ -230,8 +234,7 @@ export class SCGISocket extends Duplex {
 
   /** The port the web server received the request on, from `SERVER_PORT`. */
   get localPort(): number | undefined {
-    const port = this.environment.get("SERVER_PORT");
-    return port === undefined ? undefined : (parseDecimal(port) ?? undefined);
+    return port(this.environment, "SERVER_PORT");
   }
 
   /** `true` when the client spoke HTTPS to the web server (`HTTPS` is `on` or `1`), as on a TLS socket. */
@@ -398,8 +401,12 @@ class Exchange {
     request.httpVersionMajor = major;
     request.httpVersionMinor = minor;
     request.httpVersion = `${major}.${minor}`;
-    const contentLength = environment.get("CONTENT_LENGTH");
-    const raw = rawHeaders(environment, method, contentLength === undefined ? 0 : (parseDecimal(contentLength) ?? 0));
+    // The reader has checked that CONTENT_LENGTH is there and a number.
+    const raw = rawHeaders(
+      environment,
+      method,
+      parseDecimal(environment.get("CONTENT_LENGTH") as Uint8Array) as number,
+    );
     // The method node:http's parser calls with the fields it read: it sets `rawHeaders`
     // and makes `headers` and `headersDistinct` from them, when first read.
     (request as unknown as { _addHeaderLines(raw: string[], count: number): void })._addHeaderLines(raw, raw.length);
@@ -594,7 +601,8 @@ class Exchange {
   #idle(): void {
     const socket = this.#httpSocket as SCGISocket;
     const heard = socket.emit("timeout");
-    if (!(this.#response?.emit("timeout", socket) ?? false) && !heard) socket.destroy();
+    const answered = (this.#response as http.ServerResponse).emit("timeout", socket);
+    if (!answered && !heard) socket.destroy();
   }
 
   #timedOut(): void {

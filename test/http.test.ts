@@ -148,8 +148,10 @@ describe("the request", () => {
       seen = [socket.remoteAddress, socket.remotePort, socket.localPort, socket.encrypted, req.httpVersion, req.method];
       res.end();
     });
-    await call(port, { SCGI: "1", SERVER_PROTOCOL: "INCLUDED" });
+    await call(port, { SCGI: "1", SERVER_PROTOCOL: "INCLUDED", REMOTE_PORT: "none", HTTPS: "off" });
     expect(seen).toEqual([undefined, undefined, undefined, undefined, "1.1", "GET"]);
+    await call(port, { SCGI: "1", HTTPS: "1" });
+    expect(seen).toEqual([undefined, undefined, undefined, true, "1.1", "GET"]);
   });
 
   it.each([
@@ -470,7 +472,7 @@ describe("failures", () => {
 
   it("answers 500 when something other than node:http writes the head", async () => {
     const { port, errors } = await serve((req) => {
-      req.socket.write("garbage without an end");
+      req.socket.write(Buffer.from("garbage without an end"));
     });
     const response = await call(port, environment("GET", "/"));
     expect(response.status).toBe(500);
