@@ -11,6 +11,7 @@ import { runtime } from "./test/support/runtime.js";
 /** The suites that start servers or processes through Node's APIs. */
 const NODE_ONLY = [
   "test/node.test.ts", // sioscgi/node: a node:net server
+  "test/http.test.ts", // sioscgi/http: node:http's own request and response classes
   "test/examples.test.ts", // spawns examples/node-server.mjs
   "test/runtimes.test.ts", // spawns the Deno and Bun example servers
 ];

@@ -3,7 +3,7 @@
  * `http.createServer`) served over SCGI.
  *
  * Strategy: the request and the response are node:http's own `IncomingMessage` and
- * `ServerResponse`, built on a stand-in socket ({@link SCGISocket}) instead of a TCP
+ * `ServerResponse`, built on a stand-in socket (`SCGISocket`, a `Duplex`) instead of a TCP
  * connection, so every framework that swaps their prototypes or reads their internals
  * sees the real thing. The request is filled straight from the SCGI environment the core
  * has parsed (method, URL, headers, body pushed with backpressure); no HTTP request is
@@ -14,12 +14,19 @@
  * `ResponseBody` events, written with backpressure.
  *
  * Why this and not an unlistened `http.Server` fed a synthesized HTTP/1.1 request over an
- * in-memory duplex: that parses every request twice (SCGI, then llhttp) and costs a
- * connection setup in node:http per request; here the only extra work over the core is
- * the head translation (about a microsecond). Measured on this library's machine (Node 20,
- * a loop of 20,000 in-process requests, see the README): the core alone 18 µs per
- * request, this server with a bare listener 40 µs, an unlistened `http.Server` over a
- * duplex 62 µs, Express on this server 92 µs.
+ * in-memory duplex (the other way to get real objects): that one parses every request
+ * twice (SCGI, then llhttp), runs node:http's whole connection setup per request, and
+ * still needs the same translation of the response. Measured with `node bench/http.mjs`
+ * (server CPU per request, a connection per request, Node 20 on a shared 2-core machine,
+ * least of 3 runs): the core alone 52-77 µs, node:http over HTTP 57-86 µs, this server
+ * with a bare listener 122-148 µs, the duplex design 131-152 µs even with its response
+ * passed back untranslated; Express 5 on this server 289-340 µs against 215-217 µs on
+ * node:http. What this server adds is mostly allocation (the stand-in socket is a second
+ * stream per request, and the SCGI environment, the header strings and the checked
+ * response head are objects node:http does not make), paid for in garbage collection.
+ * End to end, where nginx's own work counts too, Express behind `scgi_pass` to this server
+ * served 0.98x the requests per second of the same app behind nginx's default
+ * `proxy_pass` to node:http (wrk, 16 connections, nginx and the app on one core).
  *
  * What node:http's server does around its messages is done here the same way: unread
  * request bodies are read and dropped when the response ends, `'close'` follows
@@ -154,38 +161,21 @@ const EOF = new Uint8Array(0);
 /** Characters of body, at most, that are copied to leave in the same buffer as the head. */
 const SMALL_BODY = 16_384;
 
-/**
- * The exchange whose {@link SCGISocket} is being constructed, set only for the duration of
- * that one call: the socket's constructor takes its connection from here, so that the
- * connection's type stays out of the public signature.
- */
-let constructingFor: Exchange | null = null;
-
 /** node:http's private flag that `writableNeedDrain` reads; its server clears it before `'drain'`. */
 const NEED_DRAIN = Object.getOwnPropertySymbols(new http.OutgoingMessage()).find(
   (symbol) => symbol.description === "kNeedDrain",
 );
 
 /**
- * The `socket` of every request and response {@link createServer} makes: it stands for the
- * SCGI connection, which the web server opened for this one request. Properties read from
- * the environment answer what a TCP socket would: `remoteAddress` is the client's address
+ * The `socket` of every request and response the server makes: it stands for the SCGI
+ * connection, which the web server opened for this one request. Properties read from the
+ * environment answer what a TCP socket would: `remoteAddress` is the client's address
  * (`REMOTE_ADDR`), which Express's `req.ip` and Fastify's `request.ip` report, and
  * `encrypted` is true when the client came over HTTPS (`HTTPS=on`), which makes
- * `req.protocol` `"https"`.
- *
- * Anything else the web server sent is in {@link environment}, which
- * {@link scgiEnvironment} reads from a request.
- *
- * What the application writes to it must be what `ServerResponse` renders; it is
- * translated to SCGI and never reaches the web server as it is.
- *
- * @example
- * ```ts
- * app.get("/ip", (req, res) => res.send(req.socket.remoteAddress)); // REMOTE_ADDR
- * ```
+ * `req.protocol` `"https"`. What the application writes to it is what `ServerResponse`
+ * renders; it is translated to SCGI and never reaches the web server as it is.
  */
-export class SCGISocket extends Duplex {
+class SCGISocket extends Duplex {
   /**
    * The request's SCGI environment, as the core received it: names as ISO-8859-1 text,
    * values as bytes, in the order the web server sent them.
@@ -195,18 +185,18 @@ export class SCGISocket extends Duplex {
   /** The connection this socket stands for. */
   readonly #exchange: Exchange;
 
-  /** Set by `ServerResponse.assignSocket`; node:http writes through a socket only to its own message. */
+  /**
+   * Set by `ServerResponse.assignSocket`; node:http writes through a socket only to its own message.
+   *
+   * @internal
+   */
   _httpMessage: http.ServerResponse | null = null;
 
   /**
-   * Made by the server for each request; applications receive it as `req.socket`.
-   *
+   * @param exchange - The SCGI connection.
    * @param environment - The request's environment.
-   * @throws `TypeError` if called outside the server.
    */
-  constructor(environment: Map<string, Uint8Array>) {
-    const exchange = constructingFor;
-    if (exchange === null) throw new TypeError("An SCGISocket is made by sioscgi/http's server, for one request");
+  constructor(exchange: Exchange, environment: Map<string, Uint8Array>) {
     // Strings stay strings until translated: the response head must be read as the
     // text node:http rendered, whatever encoding the body that follows it is written in.
     super({ decodeStrings: false, allowHalfOpen: true, readableHighWaterMark: exchange.bodyHighWaterMark });
@@ -289,7 +279,7 @@ export class SCGISocket extends Duplex {
  * The SCGI environment of a request this library's server made: every variable the web
  * server sent, names as ISO-8859-1 text and values as bytes, in the order sent. This is
  * where what HTTP has no place for is found: `SCRIPT_NAME`, `PATH_INFO`, `DOCUMENT_ROOT`,
- * `REMOTE_USER`, `SSL_*`... (It is `req.socket.environment`, typed.)
+ * `REMOTE_USER`, `SSL_*`...
  *
  * @param request - A request from {@link createServer}'s `'request'` event (Express's
  *   `req`, Koa's `ctx.req`, Fastify's `request.raw`).
@@ -386,13 +376,7 @@ class Exchange {
   /** Builds the request and response and hands them to the application. */
   #start(headers: RequestHeaders): void {
     const { environment } = headers;
-    constructingFor = this;
-    let socket: SCGISocket;
-    try {
-      socket = new SCGISocket(environment);
-    } finally {
-      constructingFor = null;
-    }
+    const socket = new SCGISocket(this, environment);
     const request = new http.IncomingMessage(socket as unknown as net.Socket);
     const method = variable(environment, "REQUEST_METHOD") ?? "GET";
     const [major, minor] = httpVersion(environment);
@@ -620,17 +604,11 @@ class Exchange {
 }
 
 /**
- * A server of node:http applications over SCGI: an `http.Server` (so it passes wherever
- * one is expected, Fastify's `serverFactory` included) whose connections speak SCGI
- * instead of HTTP. Its `'request'` event gives real `http.IncomingMessage` and
- * `http.ServerResponse` objects. Make one with {@link createServer}.
- *
- * `listen`, `close`, `address` and the `'listening'`, `'close'` and `'error'` events are
- * those of any `net.Server`. HTTP-only settings (`keepAliveTimeout`, `requestTimeout`,
- * `maxHeadersCount`...) have no effect: SCGI carries one request per connection, parsed
- * by the core with the limits of {@link ServerOptions}.
+ * The server {@link createServer} makes: an `http.Server` (so it passes wherever one is
+ * expected, Fastify's `serverFactory` included) whose connections speak SCGI instead of
+ * HTTP.
  */
-export class SCGIServer extends http.Server {
+class SCGIServer extends http.Server {
   /** The open SCGI connections, for {@link closeAllConnections}. */
   readonly #sockets = new Set<net.Socket>();
 
@@ -682,18 +660,16 @@ export class SCGIServer extends http.Server {
  * `content-length`, the body as the message's stream), and what the application writes
  * to the `http.ServerResponse` streams back to the web server as it is written.
  *
- * `req.socket` is an {@link SCGISocket}: `req.socket.remoteAddress` is the client's
- * address (`REMOTE_ADDR`), and its `environment` holds every variable the web server
- * sent. Malformed requests get their 4xx answer without reaching the application.
+ * `req.socket.remoteAddress` is the client's address (`REMOTE_ADDR`), `req.socket.encrypted`
+ * is true when the client came over HTTPS (`HTTPS=on`), and {@link scgiEnvironment} gives
+ * every variable the web server sent. Malformed requests get their 4xx answer without reaching the application.
  * Response headers SCGI cannot carry (`Status`, hop-by-hop fields other than those
  * node:http manages itself, a status outside 200-599) get the client a 500 instead; a
  * response destroyed before its end resets the connection, so that the web server
  * reports an error. The web server's own `Date` is used; HEAD, 204 and 304 responses
  * have no body, as with node:http.
  *
- * @param options - See {@link ServerOptions}; may be omitted.
  * @param requestListener - The application.
- * @throws `RangeError` if an option is out of range.
  *
  * @example
  * ```ts
@@ -709,8 +685,21 @@ export class SCGIServer extends http.Server {
  * await fastify.listen({ port: 4001 });
  * ```
  */
-export function createServer(requestListener?: RequestListener): SCGIServer;
-export function createServer(options: ServerOptions, requestListener?: RequestListener): SCGIServer;
-export function createServer(first?: ServerOptions | RequestListener, requestListener?: RequestListener): SCGIServer {
+export function createServer(requestListener?: RequestListener): http.Server;
+/**
+ * Creates a server of a node:http application over SCGI, with options; see the form
+ * without them.
+ *
+ * @param options - See {@link ServerOptions}.
+ * @param requestListener - The application.
+ * @throws `RangeError` if an option is out of range.
+ *
+ * @example
+ * ```ts
+ * createServer({ headersTimeout: 10_000, onError: (error) => log.warn(error) }, app).listen("/run/app.sock");
+ * ```
+ */
+export function createServer(options: ServerOptions, requestListener?: RequestListener): http.Server;
+export function createServer(first?: ServerOptions | RequestListener, requestListener?: RequestListener): http.Server {
   return typeof first === "function" ? new SCGIServer({}, first) : new SCGIServer(first, requestListener);
 }

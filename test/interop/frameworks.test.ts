@@ -6,8 +6,8 @@
  */
 
 import { createHash } from "node:crypto";
+import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SCGIServer } from "../../src/http.js";
 import { close, listen } from "../support/net.js";
 import { streamDigest } from "./app.js";
 import { FRAMEWORKS } from "./frameworks.js";
@@ -33,7 +33,7 @@ const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes)
 for (const [frontendName, startFrontend] of Object.entries(FRONTENDS)) {
   for (const [framework, makeServer] of Object.entries(FRAMEWORKS)) {
     describe(`${framework} on sioscgi/http behind ${frontendName}`, () => {
-      let server: SCGIServer;
+      let server: http.Server;
       let frontend: Frontend;
       const errors: unknown[] = [];
 

@@ -17,7 +17,7 @@ import { Readable } from "node:stream";
 import express from "express";
 import Fastify from "fastify";
 import Koa from "koa";
-import { createServer, type SCGIServer } from "../../src/http.js";
+import { createServer } from "../../src/http.js";
 import { streamByte } from "./app.js";
 
 /** The length and SHA-256 of everything `stream` yields. */
@@ -122,8 +122,8 @@ function koaApp(): http.RequestListener {
   return app.callback();
 }
 
-async function fastifyApp(): Promise<SCGIServer> {
-  let server: SCGIServer | undefined;
+async function fastifyApp(): Promise<http.Server> {
+  let server: http.Server | undefined;
   const app = Fastify({
     bodyLimit: 32 * 1024 * 1024,
     serverFactory: (handler) => {
@@ -153,11 +153,11 @@ async function fastifyApp(): Promise<SCGIServer> {
   });
   app.get("/fail", async (_request, reply) => reply.send(streamed(FAIL_SIZE, true)));
   await app.ready();
-  return server as SCGIServer;
+  return server as http.Server;
 }
 
 /** The frameworks, each made into a sioscgi/http server whose handled errors go to `onError`. */
-export const FRAMEWORKS: Record<string, (onError: (error: unknown) => void) => Promise<SCGIServer>> = {
+export const FRAMEWORKS: Record<string, (onError: (error: unknown) => void) => Promise<http.Server>> = {
   "Express 5": async (onError) => createServer({ onError }, expressApp()),
   Koa: async (onError) => createServer({ onError }, koaApp()),
   // Fastify makes the server itself, through serverFactory, with the factory's defaults.
