@@ -18,6 +18,9 @@
  * - `node`: node:http itself, over HTTP, the same listener;
  * - `express-http` and `express-node`: one Express 5 route, over sioscgi/http and over
  *   node:http.
+ *
+ * `node bench/http.mjs http node` measures only the servers named. NODE_CHILD_FLAGS passes
+ * flags to the servers' processes (`--cpu-prof`, `--trace-gc`) to see where the time goes.
  */
 
 import { fork } from "node:child_process";
