@@ -25,8 +25,9 @@
  * stream per request, and the SCGI environment, the header strings and the checked
  * response head are objects node:http does not make), paid for in garbage collection.
  * End to end, where nginx's own work counts too, Express behind `scgi_pass` to this server
- * served 0.98x the requests per second of the same app behind nginx's default
- * `proxy_pass` to node:http (wrk, 16 connections, nginx and the app on one core).
+ * served 0.82x to 0.98x (two sessions, best of 2 and of 3 runs) the requests per second
+ * of the same app behind nginx's default `proxy_pass` to node:http (wrk, 16 connections,
+ * nginx and the app sharing one core).
  *
  * What node:http's server does around its messages is done here the same way: unread
  * request bodies are read and dropped when the response ends, `'close'` follows
