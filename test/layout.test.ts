@@ -44,7 +44,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "serve"],
   ops: ["fetch", "ops"],
-  entry: ["core", "server", "client", "fetch", "serve", "ops"],
+  http: ["core", "server", "serve", "ops", "http"],
+  entry: ["core", "server", "client", "fetch", "serve", "ops", "http"],
 };
 
 /**
