@@ -10,13 +10,19 @@ export const ENTRY_POINTS = {
   index: "src/index.ts",
   fetch: "src/fetch/index.ts",
   node: "src/node.ts",
+  http: "src/http.ts",
   deno: "src/deno.ts",
   bun: "src/bun.ts",
   testing: "src/testing.ts",
 } as const;
 
+/** The programs the package installs (`bin` in package.json), built beside the entry points. */
+export const COMMANDS = {
+  cli: "src/cli.ts",
+} as const;
+
 export default defineConfig({
-  entry: ENTRY_POINTS,
+  entry: { ...ENTRY_POINTS, ...COMMANDS },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

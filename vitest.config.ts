@@ -21,6 +21,17 @@ const NODE_ONLY = [
   "test/examples.test.ts", // spawns examples/node-server.mjs and examples/hello-app.mjs
   "test/runtimes.test.ts", // spawns the Deno and Bun example servers
   "test/package/**", // the built package: both module formats, the TypeScript compiler
+  "test/cli.test.ts", // spawns the sioscgi command
+  "test/http.test.ts", // sioscgi/http: node:http over a node:net server
+  // The command's machinery: processes, signals, node:cluster, Unix sockets, and
+  // sioscgi/node's server under it (addresses.test.ts alone is portable).
+  "test/ops/app-module.test.ts",
+  "test/ops/command.test.ts",
+  "test/ops/notify.test.ts",
+  "test/ops/service.test.ts",
+  "test/ops/shutdown.test.ts",
+  "test/ops/sockets.test.ts",
+  "test/ops/supervisor.test.ts",
 ];
 
 export default defineConfig({

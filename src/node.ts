@@ -19,12 +19,24 @@ export type { Handler, ResponseLike } from "./fetch/index.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 
+import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
+
+// Graceful shutdown for this server, or any net.Server: what the sioscgi command uses.
+export {
+  type GracefulServer,
+  type ShutdownConnection,
+  type ShutdownReport,
+  type ShutdownServer,
+  withShutdown,
+} from "./ops/shutdown.js";
+
 /**
  * Creates a `net.Server` that serves SCGI with a fetch-style handler: each connection's
  * request becomes a web `Request` (see `toRequest` in `sioscgi/fetch`), and the
  * `Response` the handler returns is streamed back. Listen on a TCP port or a Unix socket
  * as with any `net.Server`; `server.close()` stops accepting and lets requests in flight
- * finish.
+ * finish, and `server.shutdown(timeout)` (see {@link GracefulServer}) also ends, with an
+ * error the web server sees, those still open when the timeout passes.
  *
  * The request body streams with backpressure, and is read to its end even when the
  * handler ignores it. `request.signal` is aborted when the client disconnects early or
@@ -53,9 +65,11 @@ export type { ServerOptions } from "./serve/options.js";
  *   .listen(4000, "127.0.0.1");
  * ```
  */
-export function createServer(handler: Handler, options: ServerOptions = {}): net.Server {
+export function createServer(handler: Handler, options: ServerOptions = {}): net.Server & GracefulServer {
   const settings = serverSettings(options);
-  return net.createServer({ allowHalfOpen: true }, (socket) => {
-    serveConnection(nodeTransport(socket), handler, settings);
-  });
+  return withShutdown(
+    net.createServer({ allowHalfOpen: true }, (socket) => {
+      serveConnection(nodeTransport(socket), handler, settings);
+    }),
+  );
 }

@@ -36,10 +36,14 @@ function blocks(markdown: string, file: string, firstLine = 1): Block[] {
   });
 }
 
-/** The ```ts blocks inside the TSDoc comments of a source file. */
+/**
+ * The ```ts blocks inside the TSDoc comments of a source file. Comments marked `@internal`
+ * document what no entry point exports (a user cannot import it), so they are left out.
+ */
 function tsdocBlocks(file: string): Block[] {
   const source = readFileSync(`${ROOT}${file}`, "utf8");
   return [...source.matchAll(/\/\*\*[\s\S]*?\*\//g)].flatMap((comment) => {
+    if (comment[0].includes("@internal")) return [];
     const firstLine = source.slice(0, comment.index).split("\n").length;
     const markdown = comment[0]
       .split("\n")
@@ -158,14 +162,16 @@ describe("code blocks type-check against the built package", () => {
   });
 });
 
-/** The TSDoc comment of each exported interface, class and function declared in src/. */
+/** The TSDoc comment of each exported interface, class and function declared in src/, but the `@internal` ones. */
 const DOCUMENTED = new Map(
   SOURCES.flatMap((file) =>
     [
       ...readFileSync(`${ROOT}${file}`, "utf8").matchAll(
         /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*\nexport (?:abstract )?(?:interface|class|(?:async )?function\*?) (\w+)/g,
       ),
-    ].map((match) => [match[2] ?? "", match[1] ?? ""] as const),
+    ]
+      .filter((match) => !(match[1] ?? "").includes("@internal"))
+      .map((match) => [match[2] ?? "", match[1] ?? ""] as const),
   ),
 );
 
