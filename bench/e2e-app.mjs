@@ -34,8 +34,8 @@
 import { chmodSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import { ResponseBody, ResponseEnd, ResponseHeaders, SCGIConnection } from "../dist/index.js";
 import { createServer as createHTTPServer } from "../dist/http.js";
+import { ResponseBody, ResponseEnd, ResponseHeaders, SCGIConnection } from "../dist/index.js";
 import { createServer } from "../dist/node.js";
 
 export const BODY = "hello\n";

@@ -496,10 +496,7 @@ const results = new Map(
   ]),
 );
 /** What each row is compared with: the baseline of its target, or SCGI over TCP for the yardsticks. */
-const COMPARED = new Map([
-  ...TARGETS.map((target) => [target.versus, target.name]),
-  ["http-keepalive", "scgi"],
-]);
+const COMPARED = new Map([...TARGETS.map((target) => [target.versus, target.name]), ["http-keepalive", "scgi"]]);
 console.log("");
 row("", ["req/s", "p99"], "ratio                 (req/s of each round)");
 for (const result of results.values()) {
