@@ -54,6 +54,7 @@ it("exports the documented runtime names and no others", () => {
       "ResponseHeadersTooLongError",
       "IncompleteResponseError",
       "ExtraResponseDataError",
+      "BadChunkedBodyError",
       "InvalidVariableNameError",
       "InvalidVariableValueError",
       "DuplicateRequestVariableError",

@@ -15,7 +15,9 @@
  *   they describe the server's own connection, not the response).
  * - BODY never buffers: each chunk's share becomes a `ResponseBody` that is a view into
  *   it. A `Content-Length`, when the response can have a body at all, is held against
- *   what arrives: more is an error at once, less is an error at EOF.
+ *   what arrives: more is an error at once, less is an error at EOF. A body framed with
+ *   `Transfer-Encoding: chunked` passes through a `ChunkedDecoder` first, so that only
+ *   content comes out; EOF before its last chunk is an error, like a short Content-Length.
  * - EOF ends the response: SCGI has one response per connection, closed by the server.
  *
  * Remote errors are recorded rather than thrown, and `nextEvent` throws them, as on the
@@ -41,6 +43,7 @@ import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "
 import { HOP_BY_HOP_HEADERS, isFieldValue, isStatus, isToken } from "../core/header-rules.js";
 import { rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
+import { ChunkedDecoder } from "./chunked-decoder.js";
 
 /** Options of {@link SCGIClientReader}. */
 export interface SCGIClientReaderOptions {
@@ -79,7 +82,12 @@ type ReceivingState = Exclude<ClientReadingState, typeof RXState.DONE>;
  * What moves the client's receive state machine: the end of the header block, EOF, and the
  * two ways a body can disagree with its `Content-Length`.
  */
-type ReaderInput = "header block" | "eof" | "eof before Content-Length" | "data beyond Content-Length";
+type ReaderInput =
+  | "header block"
+  | "eof"
+  | "eof before Content-Length"
+  | "eof before the last chunk"
+  | "data beyond Content-Length";
 
 /**
  * The client's receive state machine: state, then input, to next state. A missing entry is
@@ -197,6 +205,20 @@ export class SCGIClientReader {
   /** BODY: how many body bytes the `Content-Length` still expects, or `null` to read to EOF unchecked. */
   #bodyRemaining: number | null = null;
 
+  /** HEADERS: whether `Transfer-Encoding: chunked` was given. */
+  #chunkedFraming = false;
+
+  /** BODY: the decoder of a chunked body, through which every body byte passes; `null` when not chunked. */
+  #chunked: ChunkedDecoder | null = null;
+
+  /** BODY: whether the response has a body (it answers neither HEAD nor with 204 or 304). */
+  #hasBody = true;
+
+  /** BODY: queues decoded chunk data; made once, not per chunk received. */
+  readonly #deliverBody = (data: Uint8Array): void => {
+    this.#queue.push(new ResponseBody(data));
+  };
+
   /**
    * @param options - Limits and the request's method; see {@link SCGIClientReaderOptions}.
    * @throws `RangeError` if `rxBufferLimit` is not an integer from 1 to 2^30.
@@ -295,6 +317,9 @@ export class SCGIClientReader {
       case "data beyond Content-Length":
         this.#fail(new ExtraResponseDataError(this.#contentLength as number));
         break;
+      case "eof before the last chunk":
+        this.#fail(new IncompleteResponseError("in a chunked response body, before its last chunk"));
+        break;
       case "eof before Content-Length":
         this.#fail(
           new IncompleteResponseError(
@@ -319,6 +344,12 @@ export class SCGIClientReader {
 
   /** EOF: the end of the response, if it is complete. */
   #readEOF(): void {
+    // A bodiless response (to HEAD, 204, 304) may stop before its chunked framing starts.
+    const chunked = this.#chunked;
+    if (chunked !== null && !chunked.complete && (this.#hasBody || !chunked.untouched)) {
+      this.#advance("eof before the last chunk");
+      return;
+    }
     if (this.#state === RXState.BODY && this.#bodyRemaining !== null && this.#bodyRemaining > 0) {
       this.#advance("eof before Content-Length");
       return;
@@ -446,6 +477,16 @@ export class SCGIClientReader {
         this.#contentLength = length;
         break;
       }
+      case "transfer-encoding": {
+        // The one hop-by-hop header that changes the body: its framing is undone here.
+        const coding = value.toLowerCase();
+        if (this.#chunkedFraming) this.#fail(new BadResponseHeaderError(line, "follows Transfer-Encoding: chunked"));
+        else if (coding !== "chunked" && coding !== "identity") {
+          this.#fail(new BadResponseHeaderError(line, "names a transfer coding other than chunked"));
+        }
+        this.#chunkedFraming = coding === "chunked";
+        return;
+      }
       default:
         // Hop-by-hop headers describe the server's connection (`Connection: close`), not
         // the response, and ResponseHeaders cannot hold them: dropped, not an error.
@@ -476,6 +517,15 @@ export class SCGIClientReader {
     // headers are out, Content-Type and Location appear once: this cannot throw.
     this.#queue.push(new ResponseHeaders(status, this.#fields));
     const hasBody = !this.#headRequest && !BODILESS_STATUSES.has(status.slice(0, 3));
+    if (this.#chunkedFraming) {
+      // RFC 9112 lets the framing win; a Content-Length beside it is how smuggling starts.
+      if (this.#contentLength !== null) {
+        this.#fail(new BadResponseContentLengthError("given with Transfer-Encoding: chunked"));
+        return;
+      }
+      this.#chunked = new ChunkedDecoder();
+    }
+    this.#hasBody = hasBody;
     this.#bodyRemaining = hasBody ? this.#contentLength : null;
     this.#line = null;
     this.#fields = [];
@@ -484,6 +534,11 @@ export class SCGIClientReader {
 
   /** BODY: passes this chunk's share of the body on as a view, never buffering it. */
   #readBody(chunk: Uint8Array, offset: number): number {
+    if (this.#chunked !== null) {
+      const error = this.#chunked.decode(chunk, offset, this.#deliverBody);
+      if (error !== null) this.#fail(error);
+      return chunk.length;
+    }
     const available = chunk.length - offset;
     const taken = this.#bodyRemaining === null ? available : Math.min(available, this.#bodyRemaining);
     if (taken > 0) {

@@ -45,6 +45,7 @@ export type ProtocolErrorCode =
   | "ERR_SCGI_RESPONSE_HEADERS_TOO_LONG"
   | "ERR_SCGI_INCOMPLETE_RESPONSE"
   | "ERR_SCGI_EXTRA_RESPONSE_DATA"
+  | "ERR_SCGI_BAD_CHUNKED_BODY"
   | "ERR_SCGI_INVALID_VARIABLE_NAME"
   | "ERR_SCGI_INVALID_VARIABLE_VALUE"
   | "ERR_SCGI_DUPLICATE_REQUEST_VARIABLE"
@@ -450,6 +451,18 @@ export class ExtraResponseDataError extends RemoteProtocolError {
       `Received more response body than its Content-Length of ${contentLength} bytes`,
       502,
     );
+  }
+}
+
+/**
+ * A response body framed with `Transfer-Encoding: chunked` breaks the framing: a chunk
+ * size that is not hex digits, a chunk longer than its size, a line end missing, or bytes
+ * after the last chunk. The framing is never passed on as content.
+ */
+export class BadChunkedBodyError extends RemoteProtocolError {
+  /** @param problem - What is wrong with the framing. */
+  constructor(problem: string) {
+    super("ERR_SCGI_BAD_CHUNKED_BODY", `Invalid chunked response body: ${problem}`, 502);
   }
 }
 

@@ -34,6 +34,7 @@ export const LEAVES: sioscgi.ProtocolError[] = [
   new sioscgi.ResponseHeadersTooLongError(65536),
   new sioscgi.IncompleteResponseError("without sending a response"),
   new sioscgi.ExtraResponseDataError(5),
+  new sioscgi.BadChunkedBodyError("data after the last chunk"),
   new sioscgi.InvalidVariableNameError(""),
   new sioscgi.InvalidVariableValueError("X", latin1("a\x00b")),
   new sioscgi.DuplicateRequestVariableError("HTTP_HOST"),
