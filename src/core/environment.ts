@@ -13,7 +13,7 @@
  * @internal
  */
 
-import { isLatin1, writeLatin1 } from "./bytes.js";
+import { describeValue, isLatin1, writeLatin1 } from "./bytes.js";
 import { DuplicateRequestVariableError, NotISO88591Error, quote } from "./errors.js";
 
 /** A variable's value as `RequestHeaders` takes it: bytes, or a string to encode as ISO-8859-1. */
@@ -37,8 +37,12 @@ function describeType(value: unknown): string {
 function encodeValue(name: string, value: EnvironmentValue): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value !== "string") {
+    // A number is the usual slip (CONTENT_LENGTH: body.length): say what to write instead.
+    const scalar = typeof value === "number" || typeof value === "bigint" || typeof value === "boolean";
     throw new TypeError(
-      `RequestHeaders variable ${quote(name)} must have a string or Uint8Array value, not ${describeType(value)}`,
+      `RequestHeaders variable ${quote(name)} must have a string or Uint8Array value, not ${
+        scalar ? `the ${typeof value} ${String(value)}: give String(${String(value)})` : describeValue(value)
+      }`,
     );
   }
   if (!isLatin1(value)) throw new NotISO88591Error(`Request variable ${name} value`, value);
