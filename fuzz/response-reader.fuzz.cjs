@@ -96,7 +96,7 @@ module.exports.fuzz = (data) => {
   if (key(whole) !== key(chunked)) throw new Error(`chunking changed the outcome: ${key(whole)} vs ${key(chunked)}`);
   // A completed response that announced chunked framing in a plain header block.
   const text = Buffer.from(input).toString("latin1");
-  const blockEnd = /\r?\n\r?\n/.exec(text);
+  const blockEnd = /(?:^|\n)\r?\n/.exec(text); // the first empty line
   if (
     whole.ended &&
     blockEnd !== null &&
