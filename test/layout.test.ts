@@ -42,11 +42,12 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   client: ["core", "client"],
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "serve"],
-  entry: ["core", "server", "client", "fetch", "serve"],
+  call: ["core", "client", "fetch", "call"],
+  entry: ["core", "server", "client", "fetch", "serve", "call"],
 };
 
 /** The files that may import `node:` modules: the Node entry points and the Node transport. */
-const NODE_FILES = new Set(["node.ts", "http.ts", "cli.ts", "serve/node-transport.ts"]);
+const NODE_FILES = new Set(["node.ts", "http.ts", "cli.ts", "serve/node-transport.ts", "call/node-socket.ts"]);
 
 describe("src/ layout", () => {
   it("has no file outside the known folders", () => {
