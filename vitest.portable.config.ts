@@ -13,6 +13,7 @@ const NODE_ONLY = [
   "test/node.test.ts", // sioscgi/node: a node:net server
   "test/examples.test.ts", // spawns examples/node-server.mjs
   "test/runtimes.test.ts", // spawns the Deno and Bun example servers
+  "test/call/runtimes.test.ts", // spawns Deno and Bun to call scgiRequest
 ];
 
 const started = runtime();
