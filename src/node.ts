@@ -18,18 +18,9 @@ import { type Handler, responseEvents, toRequest } from "./fetch/index.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 import { SCGIWriter } from "./server/response-writer.js";
 
-export {
-  ConnectionClosedError,
-  ConnectionRefusedError,
-  ConnectionResetError,
-  RequestAbortedError,
-  RequestTimeoutError,
-  type SCGIRequestInit,
-  type SCGITarget,
-  scgiRequest,
-  TransportError,
-  type TransportErrorCode,
-} from "./call/node-socket.js";
+// scgiRequest, its options and its errors: the client call, beside the server.
+export * from "./call/node-socket.js";
+
 // Defined beside the translations, so that `sioscgi/testing` can take the same handlers
 // without importing anything of Node's.
 export type { Handler } from "./fetch/index.js";

@@ -190,9 +190,11 @@ class Exchange implements ConnectionListener {
       for (const event of this.#client.events()) {
         if (event.type === "ResponseHeaders") this.#respond(event);
         else if (event.type === "ResponseEnd") this.#finish(() => this.#body?.close());
-        else if (this.#body !== null) {
-          this.#body.enqueue(event.data);
-          if ((this.#body.desiredSize as number) <= 0 && !this.#paused) {
+        else {
+          // Body events come only after headers that made a body stream (else #respond finished).
+          const body = this.#body as ReadableStreamDefaultController<Uint8Array>;
+          body.enqueue(event.data);
+          if ((body.desiredSize as number) <= 0 && !this.#paused) {
             this.#paused = true;
             this.#connection?.pause();
           }

@@ -305,32 +305,28 @@ const HOSTILE: { name: string; wire: string; error: RemoteErrorClass; options?: 
     wire: "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx",
     error: BadResponseContentLengthError,
   },
-  ...[
-    ["a chunk size that is not hex", "x\r\nhello\r\n0\r\n\r\n"],
-    ["a size line without digits", "\r\nhello\r\n0\r\n\r\n"],
-    ["a letter after the size", "5x\r\nhello\r\n0\r\n\r\n"],
-    ["a control byte in an extension", "5;a\x01\r\nhello\r\n0\r\n\r\n"],
-    ["a CR without LF after the size", "5\rhello\r\n0\r\n\r\n"],
-    ["a chunk longer than its size", "3\r\nhello\r\n0\r\n\r\n"],
-    ["a CR without LF after the data", "5\r\nhello\rX0\r\n\r\n"],
-    ["a CR without LF at the end", "0\r\n\r\r"],
-    ["data after the last chunk", "0\r\n\r\nx"],
-    ["a chunk size over 2^53 - 1", "20000000000000\r\n"],
-  ].map(([problem, body]) => ({
+  ...(
+    [
+      ["a chunk size that is not hex", "x\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a size line without digits", "\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a letter after the size", "5x\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a control byte in an extension", "5;a\x01\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a CR without LF after the size", "5\rhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a chunk longer than its size", "3\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a CR without LF after the data", "5\r\nhello\rX0\r\n\r\n", BadChunkedBodyError],
+      ["a CR without LF at the end", "0\r\n\r\r", BadChunkedBodyError],
+      ["data after the last chunk", "0\r\n\r\nx", BadChunkedBodyError],
+      ["a chunk size over 2^53 - 1", "20000000000000\r\n", BadChunkedBodyError],
+      ["EOF inside a chunk", "5\r\nhel", IncompleteResponseError],
+      ["EOF inside a size line", "5", IncompleteResponseError],
+      ["EOF before the last chunk", "5\r\nhello\r\n", IncompleteResponseError],
+      ["EOF inside the trailers", "0\r\nX-T: 1\r\n", IncompleteResponseError],
+      ["EOF with no chunk at all", "", IncompleteResponseError],
+    ] as const
+  ).map(([problem, body, error]) => ({
     name: `chunked: ${problem}`,
     wire: `Transfer-Encoding: chunked\r\n\r\n${body}`,
-    error: BadChunkedBodyError,
-  })),
-  ...[
-    ["EOF inside a chunk", "5\r\nhel"],
-    ["EOF inside a size line", "5"],
-    ["EOF before the last chunk", "5\r\nhello\r\n"],
-    ["EOF inside the trailers", "0\r\nX-T: 1\r\n"],
-    ["EOF with no chunk at all", ""],
-  ].map(([problem, body]) => ({
-    name: `chunked: ${problem}`,
-    wire: `Transfer-Encoding: chunked\r\n\r\n${body}`,
-    error: IncompleteResponseError,
+    error,
   })),
   {
     name: "HEAD: chunked framing begun and cut off",
