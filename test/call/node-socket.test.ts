@@ -204,6 +204,26 @@ describe("scgiRequest against a server that answers", () => {
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(body));
   });
 
+  it("pauses the socket while the body is not read: the server cannot finish writing until the consumer reads", async () => {
+    // Far more than loopback's socket buffers hold, so that only a client reading it all
+    // into memory would let the server's write complete before the consumer starts.
+    const body = new Uint8Array(32 * 1024 * 1024).fill(0x2a);
+    const order: string[] = [];
+    const target = await peer((socket) => {
+      void request(socket).then(() => {
+        socket.write("Status: 200 OK\r\n\r\n");
+        socket.end(body, () => order.push("server wrote everything"));
+      });
+    });
+    const response = await scgiRequest(target);
+    // Time enough for a client without backpressure to take it all; with backpressure the
+    // order below holds however long this is.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    order.push("consumer reads");
+    expect(Buffer.compare(new Uint8Array(await response.arrayBuffer()), body)).toBe(0);
+    expect(order).toEqual(["consumer reads", "server wrote everything"]);
+  });
+
   it("decodes a chunked body, however the server's writes cut it", async () => {
     const target = await peer((socket) => {
       void request(socket).then(async () => {
