@@ -27,6 +27,7 @@ import {
   ProtocolError,
   RequestBody,
   RequestHeaders,
+  ResponseHeadersTooLongError,
   SCGIReader,
 } from "../../src/index.js";
 import { listen } from "../support/net.js";
@@ -385,6 +386,14 @@ describe("scgiRequest rejects with a typed error", () => {
     const error = await rejection(scgiRequest(target));
     expect(error).toBeInstanceOf(BadResponseHeaderError);
     expect(error).toMatchObject({ httpStatus: 502 });
+  });
+
+  it("when the header block is longer than rxBufferLimit: ResponseHeadersTooLongError", async () => {
+    const target = await peer((socket) => {
+      void request(socket).then(() => socket.end(`X-Long: ${"a".repeat(100)}\r\n\r\n`));
+    });
+    expect(await rejection(scgiRequest(target, { rxBufferLimit: 64 }))).toBeInstanceOf(ResponseHeadersTooLongError);
+    expect((await scgiRequest(target)).status).toBe(200);
   });
 
   it("when a streamed body is shorter than contentLength: BodyLengthMismatchError, and the connection is closed", async () => {

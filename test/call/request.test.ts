@@ -147,6 +147,7 @@ describe("the request", () => {
       /disagrees/,
     ],
     ["a zero timeout", { timeout: 0 }, RangeError, /timeout must be a positive number/],
+    ["an rxBufferLimit of 0", { rxBufferLimit: 0 }, RangeError, /rxBufferLimit/],
     ["a NaN timeout", { timeout: Number.NaN }, RangeError, /timeout/],
     [
       "a number in the environment",
