@@ -3,6 +3,7 @@
 //
 //   npm run build && node examples/hello-app.mjs      # SCGI on 127.0.0.1:4000 (PORT, HOST change it)
 //   npm run demo                                      # the same, with nginx in front when it is installed
+import { pathToFileURL } from "node:url";
 import { createServer } from "sioscgi/node";
 
 const html = (text) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -35,7 +36,9 @@ export function serve(host, port) {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a program (not imported by the demo or a test)? Compared as URLs, since a path
+// with a space or a non-ASCII character is percent-encoded in import.meta.url.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const server = await serve(process.env.HOST ?? "127.0.0.1", Number(process.env.PORT ?? 4000));
   const { address, port } = server.address();
   console.log(`SCGI application listening on ${address}:${port}`);

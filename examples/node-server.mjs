@@ -6,7 +6,7 @@
 //
 // Each connection carries one request: read it through an SCGIConnection, answer, close.
 import net from "node:net";
-import { RemoteProtocolError, ResponseBody, ResponseEnd, ResponseHeaders, SCGIConnection, SCGIWriter } from "sioscgi";
+import { encodeResponse, RemoteProtocolError, ResponseHeaders, SCGIConnection } from "sioscgi";
 
 const host = process.env.HOST ?? "127.0.0.1";
 const port = Number(process.env.PORT ?? 4000);
@@ -21,18 +21,15 @@ function serve(socket) {
   let responded = false;
   const bodyChunks = [];
 
-  // Writes a whole plain-text response through `writer`: the connection's own, or, once the
-  // connection is poisoned by a malformed request, a fresh SCGIWriter.
-  const respond = (writer, status, text) => {
+  // Writes a whole plain-text response and closes. encodeResponse has a writer of its own,
+  // so it works even once the connection is poisoned by a malformed request.
+  const respond = (status, text) => {
     const body = new TextEncoder().encode(text);
     const headers = [
       ["Content-Type", "text/plain; charset=utf-8"],
       ["Content-Length", String(body.length)],
     ];
-    socket.write(writer.send(new ResponseHeaders(status, headers)));
-    socket.write(writer.send(new ResponseBody(body)));
-    writer.send(new ResponseEnd()); // returns null: the response is complete
-    socket.end();
+    socket.end(encodeResponse(new ResponseHeaders(status, headers), body));
     responded = true;
   };
 
@@ -50,7 +47,6 @@ function serve(socket) {
           case "RequestEnd": {
             const body = Buffer.concat(bodyChunks);
             respond(
-              conn,
               "200 OK",
               [
                 `Hello from sioscgi on Node ${process.version}`,
@@ -72,7 +68,7 @@ function serve(socket) {
       // error suggests (400, or 413/431 for a limit); then close.
       console.error(`bad request: ${error.code}: ${error.message}`);
       if (responded) socket.destroy();
-      else respond(new SCGIWriter(), `${error.httpStatus} ${REASONS[error.httpStatus]}`, `${error.message}\n`);
+      else respond(`${error.httpStatus} ${REASONS[error.httpStatus]}`, `${error.message}\n`);
     }
   };
 

@@ -2,7 +2,7 @@
 // and runs one SCGI request through it from ESM (import) and from CommonJS (require), so
 // that a broken exports map or a missing file fails here rather than for a user.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -72,12 +72,36 @@ try {
       ].join("\n"),
     ),
   );
+  // Every entry point in the exports map (the list test/package/entry-points.test.ts keeps
+  // equal to tsup.config.ts), imported and required from the installed tarball.
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const specifiers = Object.keys(manifest.exports)
+    .filter((subpath) => subpath !== "./package.json")
+    .map((subpath) => manifest.name + subpath.slice(1));
+  writeFileSync(
+    join(scratch, "entries.mjs"),
+    [
+      'import { createRequire } from "node:module";',
+      "const require = createRequire(import.meta.url);",
+      `for (const specifier of ${JSON.stringify(specifiers)}) {`,
+      "  const imported = Object.keys(await import(specifier)).sort().join();",
+      "  const required = Object.keys(require(specifier)).sort().join();",
+      '  if (imported === "" || imported !== required) throw new Error(specifier + ": import gives " + imported + ", require " + required);',
+      "}",
+    ].join("\n"),
+  );
+  run("node", ["entries.mjs"], scratch);
+  console.log(`package check: ${specifiers.join(", ")} import and require with the same exports`);
   const expected = "Content-Type: text/plain\r\nStatus: 200 OK\r\n\r\n";
   for (const file of ["esm.mjs", "cjs.cjs"]) {
     const output = run("node", [file], scratch);
     if (output !== expected) throw new Error(`${file} produced ${JSON.stringify(output)}`);
     console.log(`package check: ${file} ran one request through the installed tarball`);
   }
+  // The sioscgi command, through the bin npm links (its shebang, the executable bit).
+  const help = run(join(scratch, "node_modules", ".bin", "sioscgi"), ["--help"], scratch);
+  if (!help.startsWith("Usage: sioscgi serve")) throw new Error(`sioscgi --help printed ${JSON.stringify(help)}`);
+  console.log("package check: the sioscgi command runs through its bin");
   const files = run("tar", ["-tzf", tarball], scratch).trim().split("\n").sort();
   console.log(`package check: tarball holds ${files.join(", ")}`);
 } finally {

@@ -4,8 +4,10 @@
 //   SCGI_PORT (default 4000) and HTTP_PORT (default 8080) choose the loopback ports.
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "../examples/hello-app.mjs";
 import { nginxConfig } from "./nginx-config.mjs";
 
@@ -30,8 +32,10 @@ function findNginx() {
 }
 
 const nginxPath = findNginx();
+let stopping = false;
 let nginx = null;
 let directory = null;
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));
 if (nginxPath === null) {
   console.log(
     [
@@ -54,11 +58,29 @@ if (nginxPath === null) {
       stop(1);
     }
   });
-  console.log(`nginx listening on ${host}:${httpPort}, passing requests to the application over SCGI`);
-  console.log(`\nOpen http://${host}:${httpPort}/ in a browser. Ctrl-C stops everything.`);
+  // nginx binds its port a moment after it starts: say "listening" only once it accepts.
+  while (!(await accepts(host, httpPort))) {
+    if (stopping) break; // nginx exited: its exit handler says why
+    await sleep(50);
+  }
+  if (!stopping) {
+    console.log(`nginx listening on ${host}:${httpPort}, passing requests to the application over SCGI`);
+    console.log(`\nOpen http://${host}:${httpPort}/ in a browser. Ctrl-C stops everything.`);
+  }
 }
 
-let stopping = false;
+/** Whether something accepts a TCP connection on host:port now. */
+function accepts(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
@@ -71,4 +93,3 @@ async function stop(code = 0) {
   server.close(() => process.exit(code));
   setTimeout(() => process.exit(code), 2000).unref();
 }
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));

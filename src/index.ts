@@ -1,7 +1,7 @@
 /**
  * sioscgi: a sans-I/O implementation of SCGI, the Simple Common Gateway Interface.
  *
- * @packageDocumentation
+ * @module sioscgi
  */
 
 export { SCGIClientConnection, type SCGIClientConnectionOptions } from "./client/connection.js";
@@ -64,5 +64,6 @@ export {
 } from "./core/events.js";
 export { RXState, TXState } from "./core/states.js";
 export { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
+export { encodeResponse } from "./server/one-shot.js";
 export { SCGIReader, type SCGIReaderOptions } from "./server/request-reader.js";
 export { SCGIWriter } from "./server/response-writer.js";

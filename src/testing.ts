@@ -11,16 +11,28 @@
  * socket, no timer and no `node:` module, so it runs in any runtime with the fetch API.
  * The response body streams: each read pulls the next chunk through both halves.
  *
- * @module
+ * @module sioscgi/testing
  */
 
 import { SCGIClientConnection } from "./client/connection.js";
 import { type EnvironmentInit, toEnvironment } from "./core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type ResponseHeaders } from "./core/events.js";
+import { isBodilessStatus, statusCode } from "./core/header-rules.js";
 import { type Handler, requestEnvironment, responseEvents, toRequest, toResponse } from "./fetch/index.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
-/** Options of {@link serveInMemory}. */
+/**
+ * Options of {@link serveInMemory}.
+ *
+ * @example
+ * <!-- typecheck: declare const app: import("sioscgi/fetch").Handler; -->
+ * ```ts
+ * const response = await serveInMemory(app, new Request("http://app.test/admin"), {
+ *   environment: { REMOTE_ADDR: "203.0.113.7" }, // as if from another address than 127.0.0.1
+ *   rxBufferLimit: 4096, // the server's options apply too
+ * });
+ * ```
+ */
 export interface ServeInMemoryOptions extends SCGIConnectionOptions {
   /**
    * Variables to add to the environment made from the request, or to replace in it: a
@@ -31,9 +43,6 @@ export interface ServeInMemoryOptions extends SCGIConnectionOptions {
 }
 
 const EOF = new Uint8Array(0);
-
-/** Statuses whose `Response` cannot have a body, not even an empty stream. */
-const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 /**
  * Runs a fetch-style SCGI application on one request, in memory, through the real
@@ -62,9 +71,12 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
  * @throws whatever the handler throws, and `TypeError` if it returns something other than a `Response`.
  *
  * @example
+ * <!-- typecheck: declare const app: import("sioscgi/fetch").Handler; -->
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveInMemory } from "sioscgi/testing";
- * import { app } from "./app.js"; // (request, scgi) => Response, as given to createServer
+ *
+ * // app: the handler, (request, scgi) => Response, as given to createServer
  *
  * const response = await serveInMemory(app, new Request("http://app.test/hello?name=Ada"));
  * assert.equal(response.status, 200);
@@ -112,7 +124,8 @@ export async function serveInMemory(
     return client.nextEvent() as ResponseEvent;
   };
   const responseHeaders = (await next()) as ResponseHeaders;
-  if (NULL_BODY_STATUSES.has(Number((responseHeaders.status as string).slice(0, 3)))) {
+  // A Response with a bodiless status cannot have a body, not even an empty stream.
+  if (isBodilessStatus(statusCode(responseHeaders.status as string))) {
     // A Response with such a status has no body, so the next event is the end; it is
     // still run through both sides, for their checks.
     await next();

@@ -1,13 +1,18 @@
 /**
  * The README's Node server (examples/node-server.mjs) runs as a real process on a free
  * port and answers a request sent over a real socket, the way nginx would send it. It
- * imports "sioscgi" itself, so this also proves the built package resolves.
+ * imports "sioscgi" itself, so this also proves the built package resolves. The demo's
+ * app (examples/hello-app.mjs) starts as a program wherever a user copies it.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { ROOT } from "./support/package.js";
 import { scgiRequest } from "./support/scgi.js";
 
 let server: ChildProcess;
@@ -74,4 +79,31 @@ it("answers a malformed request with the status its error suggests, and keeps se
     ]),
   );
   expect(response).toContain("GET /\nbody: 0 bytes\n");
+});
+
+it("runs examples/hello-app.mjs as a program from a directory whose name has a space", async () => {
+  // A user's copy of the example, next to an installed sioscgi (this repository, built).
+  const directory = mkdtempSync(path.join(tmpdir(), "sioscgi hello "));
+  try {
+    mkdirSync(path.join(directory, "node_modules"));
+    symlinkSync(ROOT, path.join(directory, "node_modules", "sioscgi"), "dir");
+    copyFileSync(path.join(ROOT, "examples", "hello-app.mjs"), path.join(directory, "hello-app.mjs"));
+    const app = spawn(process.execPath, [path.join(directory, "hello-app.mjs")], {
+      env: { ...process.env, PORT: "0" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const [line] = (await Promise.race([
+        once(app.stdout as NodeJS.ReadableStream, "data"),
+        once(app, "exit").then(([code]) => {
+          throw new Error(`hello-app.mjs exited with ${code} without serving`);
+        }),
+      ])) as [Buffer];
+      expect(line.toString()).toMatch(/^SCGI application listening on 127\.0\.0\.1:\d+\n/);
+    } finally {
+      app.kill();
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });

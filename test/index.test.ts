@@ -48,6 +48,7 @@ it("exports the documented runtime names and no others", () => {
       "SCGIClientWriter",
       "encodeRequest",
       "decodeResponse",
+      "encodeResponse",
       "BadResponseStatusError",
       "BadResponseHeaderError",
       "BadResponseContentLengthError",

@@ -13,13 +13,8 @@
  * @module
  */
 
+import { CR, LF, SEMICOLON, SPACE, TAB } from "../core/bytes.js";
 import { BadChunkedBodyError, type ProtocolError } from "../core/errors.js";
-
-const LF = 0x0a;
-const CR = 0x0d;
-const SEMICOLON = 0x3b;
-const SPACE = 0x20;
-const TAB = 0x09;
 
 /**
  * Where the decoder is in the framing: the hex digits of a chunk size (at least one);
@@ -106,11 +101,11 @@ export class ChunkedDecoder {
         const digit = hexValue(byte);
         if (digit !== -1) {
           this.#remaining = this.#remaining * 16 + digit;
-          if (this.#remaining > Number.MAX_SAFE_INTEGER) return new BadChunkedBodyError("a chunk size over 2^53 - 1");
+          if (this.#remaining > Number.MAX_SAFE_INTEGER) return new BadChunkedBodyError(byte, "size too large");
           this.#digits = true;
           return null;
         }
-        if (!this.#digits) return new BadChunkedBodyError(`byte ${byte} where a chunk size's hex digits belong`);
+        if (!this.#digits) return new BadChunkedBodyError(byte, "size");
         this.#step = "after size";
         return this.#frame(byte);
       }
@@ -124,12 +119,12 @@ export class ChunkedDecoder {
         // Extensions (`;name=value`) carry nothing the body needs: skipped, whatever they say.
         if (byte === SEMICOLON) this.#step = "extension";
         else if (this.#step === "after size" && byte !== SPACE && byte !== TAB) {
-          return new BadChunkedBodyError(`byte ${byte} after a chunk size`);
+          return new BadChunkedBodyError(byte, "after size");
         }
-        if (byte < SPACE && byte !== TAB) return new BadChunkedBodyError(`control byte ${byte} in a chunk size line`);
+        if (byte < SPACE && byte !== TAB) return new BadChunkedBodyError(byte, "size line");
         return null;
       case "size LF":
-        return byte === LF ? this.#endSizeLine() : new BadChunkedBodyError("a CR without LF after a chunk size");
+        return byte === LF ? this.#endSizeLine() : new BadChunkedBodyError(byte, "size line end");
       case "data CR":
         if (byte === LF) {
           this.#step = "size";
@@ -139,9 +134,9 @@ export class ChunkedDecoder {
           this.#step = "data LF";
           return null;
         }
-        return new BadChunkedBodyError("more data than the chunk size announced");
+        return new BadChunkedBodyError(byte, "data end");
       case "data LF":
-        if (byte !== LF) return new BadChunkedBodyError("a CR without LF after a chunk's data");
+        if (byte !== LF) return new BadChunkedBodyError(byte, "data line end");
         this.#step = "size";
         return null;
       case "trailer start":
@@ -154,11 +149,11 @@ export class ChunkedDecoder {
         if (byte === LF) this.#step = "trailer start";
         return null;
       case "final LF":
-        if (byte !== LF) return new BadChunkedBodyError("a CR without LF at the end of the body");
+        if (byte !== LF) return new BadChunkedBodyError(byte, "final line end");
         this.#step = "done";
         return null;
       default:
-        return new BadChunkedBodyError("data after the last chunk");
+        return new BadChunkedBodyError(byte, "after last chunk");
     }
   }
 

@@ -20,7 +20,14 @@ import { RXState, TXState } from "../core/states.js";
 import { SCGIClientWriter } from "./request-writer.js";
 import { SCGIClientReader } from "./response-reader.js";
 
-/** Options of {@link SCGIClientConnection}. */
+/**
+ * Options of {@link SCGIClientConnection}.
+ *
+ * @example
+ * ```ts
+ * const conn = new SCGIClientConnection({ rxBufferLimit: 8192 }); // refuse response header blocks over 8 KiB
+ * ```
+ */
 export interface SCGIClientConnectionOptions {
   /**
    * The most bytes of response header block to accept, from 1 to 2^30; see
@@ -47,17 +54,21 @@ function requestMethod(headers: RequestHeaders): string | undefined {
  * @example
  * ```ts
  * import net from "node:net";
- * import { RequestBody, RequestEnd, RequestHeaders, SCGIClientConnection } from "sioscgi";
+ * import { RequestBody, RequestEnd, type RequestEvent, RequestHeaders, SCGIClientConnection } from "sioscgi";
  *
  * const body = new TextEncoder().encode(
  *   '<?xml version="1.0"?><methodCall><methodName>system.client_version</methodName></methodCall>',
  * );
  * const conn = new SCGIClientConnection();
  * const socket = net.connect(5000, "127.0.0.1");
- * socket.write(conn.send(new RequestHeaders({ CONTENT_LENGTH: String(body.length) })));
- * socket.write(conn.send(new RequestBody(body)));
- * conn.send(new RequestEnd()); // null: half-close, then read the response
- * socket.end();
+ * const send = (event: RequestEvent) => {
+ *   const bytes = conn.send(event); // null after RequestEnd: half-close, then read the response
+ *   if (bytes === null) socket.end();
+ *   else socket.write(bytes);
+ * };
+ * send(new RequestHeaders({ CONTENT_LENGTH: String(body.length) }));
+ * send(new RequestBody(body));
+ * send(new RequestEnd());
  * socket.on("data", (chunk) => conn.receiveData(chunk));
  * socket.on("end", () => {
  *   conn.receiveData(new Uint8Array(0));
@@ -126,10 +137,8 @@ export class SCGIClientConnection {
   }
 
   /**
-   * Feeds bytes received from the server; see {@link SCGIClientReader.receiveData}.
+   * {@inheritDoc SCGIClientReader.receiveData}
    *
-   * @param chunk - The bytes received, or an empty array at EOF (the server closed the
-   *   connection), which completes the response.
    * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
    *   A malformed response never makes this method throw: {@link nextEvent} reports it.
    * @throws `TypeError` if `chunk` is not a `Uint8Array`.

@@ -11,6 +11,7 @@
 import { writeLatin1 } from "../core/bytes.js";
 import type { EnvironmentInit } from "../core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders, type ResponseHeaders } from "../core/events.js";
+import { statusCode } from "../core/header-rules.js";
 import { SCGIClientWriter } from "./request-writer.js";
 import { SCGIClientReader, type SCGIClientReaderOptions } from "./response-reader.js";
 
@@ -37,6 +38,7 @@ export interface DecodedResponse {
  *   {@link BodyLengthMismatchError} when `CONTENT_LENGTH` and the body disagree.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const body = new TextEncoder().encode("<?xml version=\"1.0\"?><methodCall>...</methodCall>");
  * socket.end(encodeRequest({ REQUEST_METHOD: "POST", REQUEST_URI: "/RPC2" }, body));
@@ -72,8 +74,9 @@ export function encodeRequest(environment: EnvironmentInit, body: Uint8Array = n
  *   incomplete.
  *
  * @example
+ * <!-- typecheck: declare const bytes: Uint8Array; -->
  * ```ts
- * const { status, headers, body } = decodeResponse(bytes);
+ * const { status, headers, body } = decodeResponse(bytes); // bytes: everything read until the server closed
  * if (status !== 200) throw new Error(`server answered ${headers.status}`);
  * ```
  */
@@ -90,5 +93,5 @@ export function decodeResponse(bytes: Uint8Array, options: SCGIClientReaderOptio
   }
   // A reader that reached EOF without an error has queued its headers.
   const { status } = headers as ResponseHeaders;
-  return { status: Number((status as string).slice(0, 3)), headers: headers as ResponseHeaders, body };
+  return { status: statusCode(status as string), headers: headers as ResponseHeaders, body };
 }

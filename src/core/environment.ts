@@ -28,11 +28,6 @@ export type EnvironmentInit =
   | Iterable<readonly [string, EnvironmentValue]>
   | Readonly<Record<string, EnvironmentValue>>;
 
-/** Names a value for a `TypeError` message. */
-function describeType(value: unknown): string {
-  return value === null ? "null" : typeof value;
-}
-
 /** A value as bytes: a `Uint8Array` as it is, a string encoded as ISO-8859-1. */
 function encodeValue(name: string, value: EnvironmentValue): Uint8Array {
   if (value instanceof Uint8Array) return value;
@@ -62,7 +57,7 @@ function encodeValue(name: string, value: EnvironmentValue): Uint8Array {
  */
 export function toEnvironment(init: EnvironmentInit): Map<string, Uint8Array> {
   if (typeof init !== "object" || init === null) {
-    throw new TypeError(`RequestHeaders takes a Map, pairs or a plain object, not ${describeType(init)}`);
+    throw new TypeError(`RequestHeaders takes a Map, pairs or a plain object, not ${describeValue(init)}`);
   }
   const entries: Iterable<readonly [string, EnvironmentValue]> =
     Symbol.iterator in init

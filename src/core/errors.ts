@@ -11,7 +11,7 @@
  * @module
  */
 
-import { DIGIT_NINE, DIGIT_ZERO, decodeLatin1 } from "./bytes.js";
+import { COLON, DIGIT_NINE, DIGIT_ZERO, decodeLatin1 } from "./bytes.js";
 import type { RXState, TXState } from "./states.js";
 
 /** Every `code` a {@link ProtocolError} can carry. Stable across releases. */
@@ -97,6 +97,17 @@ export function quoteBytes(bytes: Uint8Array): string {
  * Catch this to handle any SCGI protocol violation, whichever side made it. Never thrown
  * itself: every thrown error is a leaf class under {@link LocalProtocolError} or
  * {@link RemoteProtocolError}.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare function handle(event: import("sioscgi").RequestEvent): void; -->
+ * ```ts
+ * try {
+ *   for (const event of conn.events()) handle(event);
+ * } catch (error) {
+ *   if (error instanceof ProtocolError) console.warn(`${error.name} (${error.code}): ${error.message}`);
+ *   throw error;
+ * }
+ * ```
  */
 export abstract class ProtocolError extends Error {
   /** A stable machine-readable identifier of the failure, such as `ERR_SCGI_PREMATURE_EOF`. */
@@ -109,7 +120,8 @@ export abstract class ProtocolError extends Error {
   protected constructor(code: ProtocolErrorCode, message: string) {
     super(message);
     this.code = code;
-    // Class names are the public names; they survive bundling because tsup does not minify.
+    // Class names are the public names; they survive bundling because tsup neither minifies
+    // nor renames them (keepNames in tsup.config.ts).
     this.name = new.target.name;
   }
 }
@@ -122,6 +134,19 @@ export abstract class ProtocolError extends Error {
  * `send` or `receiveData` are also sticky: the connection is dead, and every later
  * `nextEvent` and `send` throws the same error. Those thrown by an event's constructor
  * touch no connection.
+ *
+ * @example
+ * <!-- typecheck: declare const greeting: string; -->
+ * ```ts
+ * let headers: ResponseHeaders;
+ * try {
+ *   headers = new ResponseHeaders("200 OK", [["X-Greeting", greeting]]); // greeting came from a user
+ * } catch (error) {
+ *   if (!(error instanceof LocalProtocolError)) throw error;
+ *   // InvalidHeaderValueError (a CR or LF in it) or NotISO88591Error: our bug, not the peer's
+ *   headers = new ResponseHeaders("500 Internal Server Error", [["Content-Type", "text/plain"]]);
+ * }
+ * ```
  */
 export abstract class LocalProtocolError extends ProtocolError {}
 
@@ -132,6 +157,25 @@ export abstract class LocalProtocolError extends ProtocolError {}
  * `receiveData` never throws these; the next `nextEvent` does, and so does every later
  * `nextEvent` and `send` (the connection is unusable). Answer with {@link httpStatus} if
  * no response has started, then close the connection.
+ *
+ * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; declare const socket: import("node:net").Socket; declare function handle(event: import("sioscgi").RequestEvent): void; -->
+ * ```ts
+ * try {
+ *   for (const event of conn.events()) handle(event);
+ * } catch (error) {
+ *   if (!(error instanceof RemoteProtocolError)) throw error;
+ *   // A malformed request: conn is dead, so a fresh writer encodes the answer (if no
+ *   // response has started) with the status the error suggests, 400, 413 or 431.
+ *   const writer = new SCGIWriter();
+ *   const status = new ResponseHeaders(String(error.httpStatus), [["Content-Type", "text/plain"]]);
+ *   for (const event of [status, new ResponseBody(new TextEncoder().encode(`${error.message}\n`)), new ResponseEnd()]) {
+ *     const bytes = writer.send(event);
+ *     if (bytes === null) socket.end();
+ *     else socket.write(bytes);
+ *   }
+ * }
+ * ```
  */
 export abstract class RemoteProtocolError extends ProtocolError {
   /**
@@ -153,10 +197,23 @@ export abstract class RemoteProtocolError extends ProtocolError {
 
 /** The netstring length that opens the request is not a positive decimal number ending in `:`. */
 export class BadNetstringLengthError extends RemoteProtocolError {
-  /** @param problem - What is wrong with the length, for the message. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_NETSTRING_LENGTH", `Invalid netstring length: ${problem}`);
+  /**
+   * @param byte - The offending byte: a `:` with no digit before it, a `0` as the first
+   *   digit, or anything else that is not a digit.
+   * @param digitsBefore - How many digits of the length came before it.
+   */
+  constructor(byte: number, digitsBefore: number) {
+    super("ERR_SCGI_BAD_NETSTRING_LENGTH", `Invalid netstring length: ${netstringLengthProblem(byte, digitsBefore)}`);
   }
+}
+
+/** What {@link BadNetstringLengthError} says is wrong, from the offending byte and its place. */
+function netstringLengthProblem(byte: number, digitsBefore: number): string {
+  if (digitsBefore === 0 && byte === COLON) return '":" before any digit';
+  // A netstring length starting with 0 can only be 0 itself, the empty string, and an
+  // empty environment lacks the variables every request must carry.
+  if (digitsBefore === 0 && byte === DIGIT_ZERO) return "a leading zero (the environment cannot be empty)";
+  return `${quoteBytes(Uint8Array.of(byte))} where a digit or ":" belongs`;
 }
 
 /** The environment netstring declares more bytes than `rxBufferLimit` allows. */
@@ -362,9 +419,17 @@ export class DuplicateResponseHeaderError extends LocalProtocolError {
  * without document) must carry a `Location` header and nothing else.
  */
 export class NonDocumentHeadersError extends LocalProtocolError {
-  /** @param problem - What the headers lack or carry too much of. */
-  constructor(problem: string) {
-    super("ERR_SCGI_NON_DOCUMENT_HEADERS", `A response with status null ${problem}`);
+  /**
+   * @param problem - What is wrong: `"no location"` (no `Location`, or an empty one) or
+   *   `"other headers"` (a header beside the `Location`).
+   */
+  constructor(problem: "no location" | "other headers") {
+    super(
+      "ERR_SCGI_NON_DOCUMENT_HEADERS",
+      problem === "no location"
+        ? "A response with status null must have a non-empty Location header"
+        : "A response with status null must have no header but Location",
+    );
   }
 }
 
@@ -385,9 +450,20 @@ export class BadEventInStateError extends LocalProtocolError {
  * phrase, or the response gives its status twice.
  */
 export class BadResponseStatusError extends RemoteProtocolError {
-  /** @param problem - What is wrong, naming the offending text. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_RESPONSE_STATUS", `Invalid response status: ${problem}`, 502);
+  /**
+   * @param source - Where the status came from.
+   * @param status - The offending status text.
+   * @param earlier - The status given before it, if this one repeats it; `null` if this
+   *   one is the first and is not a valid status.
+   */
+  constructor(source: "Status header" | "status line", status: string, earlier: string | null = null) {
+    super(
+      "ERR_SCGI_BAD_RESPONSE_STATUS",
+      earlier === null
+        ? `Invalid response status: ${source} ${quote(status)} is not a code from 200 to 599, optionally followed by a space and a reason phrase`
+        : `Invalid response status: a ${source} ${quote(status)} after the status ${quote(earlier)}`,
+      502,
+    );
   }
 }
 
@@ -395,27 +471,71 @@ export class BadResponseStatusError extends RemoteProtocolError {
  * A line of the response's header block is not a header field: it has no colon, its name
  * is not an HTTP token (whitespace before the colon and folded lines included), its value
  * holds a control character, or it repeats `Content-Type` or `Location`, which a
- * response has one of at most.
+ * response has one of at most. Or it is a `Transfer-Encoding` the client cannot undo: one
+ * naming a coding other than `chunked` (or `identity`), or one after `chunked`.
  */
 export class BadResponseHeaderError extends RemoteProtocolError {
   /**
    * @param line - The offending line, without its line end.
    * @param problem - What is wrong with it.
    */
-  constructor(line: Uint8Array, problem: string) {
-    super("ERR_SCGI_BAD_RESPONSE_HEADER", `Response header line ${quoteBytes(line)} ${problem}`, 502);
+  constructor(
+    line: Uint8Array,
+    problem:
+      | "no colon"
+      | "bad name"
+      | "control character"
+      | "repeated Content-Type"
+      | "repeated Location"
+      | "transfer coding"
+      | "after chunked",
+  ) {
+    super(
+      "ERR_SCGI_BAD_RESPONSE_HEADER",
+      `Response header line ${quoteBytes(line)} ${HEADER_LINE_PROBLEMS[problem]}`,
+      502,
+    );
   }
 }
 
+/** The end of each {@link BadResponseHeaderError} message, by its problem. */
+const HEADER_LINE_PROBLEMS = {
+  "no colon": "has no colon",
+  "bad name": "has a name that is not an HTTP token",
+  "control character": "has a control character in its value",
+  "repeated Content-Type": "repeats Content-Type",
+  "repeated Location": "repeats Location",
+  "transfer coding": "names a transfer coding other than chunked",
+  "after chunked": "follows Transfer-Encoding: chunked",
+} as const;
+
 /**
  * The response's `Content-Length` is not a whole number in ASCII digits, is larger than
- * `Number.MAX_SAFE_INTEGER`, or is given twice.
+ * `Number.MAX_SAFE_INTEGER`, is given twice, or comes with `Transfer-Encoding: chunked`
+ * (RFC 9112 lets the chunked framing win; a length beside it is how request smuggling
+ * starts, so the client trusts neither).
  */
 export class BadResponseContentLengthError extends RemoteProtocolError {
-  /** @param problem - What is wrong, naming the offending value. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH", `Invalid response Content-Length: ${problem}`, 502);
+  /**
+   * @param value - The offending value, or `null` when the header is given a second time
+   *   (whatever its value).
+   * @param withChunked - Whether `value` is a valid length that comes with
+   *   `Transfer-Encoding: chunked`.
+   */
+  constructor(value: string | null, withChunked = false) {
+    super(
+      "ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH",
+      `Invalid response Content-Length: ${contentLengthProblem(value, withChunked)}`,
+      502,
+    );
   }
+}
+
+/** What {@link BadResponseContentLengthError} says is wrong. */
+function contentLengthProblem(value: string | null, withChunked: boolean): string {
+  if (value === null) return "given more than once";
+  if (withChunked) return `${quote(value)} given with Transfer-Encoding: chunked`;
+  return `${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`;
 }
 
 /** The response's header block is longer than the client's `rxBufferLimit`. */
@@ -432,14 +552,28 @@ export class ResponseHeadersTooLongError extends RemoteProtocolError {
 
 /**
  * The server closed the connection before the response was complete: before the blank
- * line that ends the header block, or before the body had the length its `Content-Length`
- * declares.
+ * line that ends the header block, before the body had the length its `Content-Length`
+ * declares, or before the last chunk of a body framed with `Transfer-Encoding: chunked`.
  */
 export class IncompleteResponseError extends RemoteProtocolError {
-  /** @param problem - What was missing. */
-  constructor(problem: string) {
-    super("ERR_SCGI_INCOMPLETE_RESPONSE", `Connection closed ${problem}`, 502);
+  /**
+   * @param received - How far the response got: `"nothing"` (not one byte), `"headers"`
+   *   (part of the header block), `"chunked body"` (part of a chunked body), or, for a body
+   *   short of its `Content-Length`, how many body bytes arrived and how many were declared.
+   */
+  constructor(
+    received: "nothing" | "headers" | "chunked body" | { readonly bodyBytes: number; readonly contentLength: number },
+  ) {
+    super("ERR_SCGI_INCOMPLETE_RESPONSE", `Connection closed ${incompleteResponseProblem(received)}`, 502);
   }
+}
+
+/** What {@link IncompleteResponseError} says was missing. */
+function incompleteResponseProblem(received: ConstructorParameters<typeof IncompleteResponseError>[0]): string {
+  if (received === "nothing") return "without sending a response";
+  if (received === "headers") return "before the end of the response's header block";
+  if (received === "chunked body") return "in a chunked response body, before its last chunk";
+  return `${received.bodyBytes} bytes into a response body whose Content-Length is ${received.contentLength}`;
 }
 
 /** The server sent more body bytes than the response's `Content-Length` declares. */
@@ -456,15 +590,41 @@ export class ExtraResponseDataError extends RemoteProtocolError {
 
 /**
  * A response body framed with `Transfer-Encoding: chunked` breaks the framing: a chunk
- * size that is not hex digits, a chunk longer than its size, a line end missing, or bytes
- * after the last chunk. The framing is never passed on as content.
+ * size that is not hex digits or passes 2^53 - 1, a chunk longer than its size, a line end
+ * missing, or bytes after the last chunk. The framing is never passed on as content.
  */
 export class BadChunkedBodyError extends RemoteProtocolError {
-  /** @param problem - What is wrong with the framing. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_CHUNKED_BODY", `Invalid chunked response body: ${problem}`, 502);
+  /**
+   * @param byte - The offending byte, the first one the framing does not allow.
+   * @param problem - Where it is: where a size's hex digits belong (`"size"`), a digit that
+   *   makes the size too large (`"size too large"`), after a size (`"after size"`), a
+   *   control byte in an extension (`"size line"`), where the LF of a size line's CRLF
+   *   belongs (`"size line end"`), where a chunk's data should have ended (`"data end"`),
+   *   where the LF after a chunk's data belongs (`"data line end"`), where the LF of the
+   *   body's final CRLF belongs (`"final line end"`), or after the last chunk
+   *   (`"after last chunk"`).
+   */
+  constructor(byte: number, problem: keyof typeof CHUNKED_BODY_PROBLEMS) {
+    super(
+      "ERR_SCGI_BAD_CHUNKED_BODY",
+      `Invalid chunked response body: ${quoteBytes(Uint8Array.of(byte))} ${CHUNKED_BODY_PROBLEMS[problem]}`,
+      502,
+    );
   }
 }
+
+/** The end of each {@link BadChunkedBodyError} message, by its problem. */
+const CHUNKED_BODY_PROBLEMS = {
+  size: "where a chunk size's hex digits belong",
+  "size too large": "makes a chunk size over 2^53 - 1",
+  "after size": "after a chunk size",
+  "size line": "is a control byte in a chunk size line",
+  "size line end": "after a CR in a chunk size line, where LF belongs",
+  "data end": "where a chunk's data should end (more data than its size)",
+  "data line end": "after the CR that ends a chunk's data, where LF belongs",
+  "final line end": "after the CR of the body's final line, where LF belongs",
+  "after last chunk": "after the last chunk",
+} as const;
 
 /**
  * A request variable's name is empty or holds a NUL byte: the environment netstring

@@ -23,6 +23,7 @@
  * state it reports is the one it will be in once every queued event has been taken.
  *
  * @example
+ * <!-- typecheck: declare const conn: import("sioscgi").SCGIConnection; -->
  * ```ts
  * if (conn.rxState === RXState.DONE) {
  *   // the whole request has been received (its events may still be queued)

@@ -4,7 +4,7 @@
  * Two pure translations each way, with no I/O, so they run wherever `Request`, `Response`,
  * `Headers` and `ReadableStream` exist (Node 18+, Deno, Bun, browsers).
  *
- * @packageDocumentation
+ * @module sioscgi/fetch
  */
 
 export type { Handler } from "./handler.js";

@@ -14,9 +14,18 @@
 import { decodeLatin1 } from "../core/bytes.js";
 import type { EnvironmentValue } from "../core/environment.js";
 import type { RequestHeaders } from "../core/events.js";
-import { TOKEN } from "../core/header-rules.js";
+import { isToken } from "../core/header-rules.js";
 
-/** Options of {@link toRequest}. */
+/**
+ * Options of {@link toRequest}.
+ *
+ * @example
+ * <!-- typecheck: declare const headersEvent: import("sioscgi").RequestHeaders; declare const bodyStream: ReadableStream<Uint8Array>; -->
+ * ```ts
+ * const controller = new AbortController(); // abort it when the socket closes early
+ * const request = toRequest(headersEvent, bodyStream, { signal: controller.signal });
+ * ```
+ */
 export interface ToRequestOptions {
   /** Becomes `request.signal`: abort it when the client goes away. */
   readonly signal?: AbortSignal;
@@ -169,6 +178,11 @@ function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
  * @returns A `Request`; it never throws on what the peer sent.
  *
  * @example
+ * <!-- typecheck:
+ * declare const headersEvent: import("sioscgi").RequestHeaders;
+ * declare const bodyBytes: Uint8Array;
+ * declare const app: (request: Request) => Promise<Response>;
+ * -->
  * ```ts
  * const request = toRequest(headersEvent, bodyBytes);
  * const response = await app(request);
@@ -184,7 +198,7 @@ export function toRequest(
   const base: RequestInit = { headers: requestHeaders(headers, hasBody) };
   if (options.signal !== undefined) base.signal = options.signal;
   const url = requestURL(headers);
-  if (FORBIDDEN_METHODS.has(method.toUpperCase()) || !TOKEN.test(method)) {
+  if (FORBIDDEN_METHODS.has(method.toUpperCase()) || !isToken(method)) {
     // A method `Request` refuses (CONNECT, TRACE, TRACK, or not a token): the application
     // still sees the request, as a bodiless GET, and finds the real method in REQUEST_METHOD.
     // Checked here rather than left to `Request` throwing, because Bun's does not: it accepts
@@ -212,6 +226,7 @@ export function toRequest(
  * @returns A new `Map` of variables, as `RequestHeaders` takes it.
  *
  * @example
+ * <!-- typecheck: declare const request: Request; -->
  * ```ts
  * import { RequestHeaders } from "sioscgi";
  * import { requestEnvironment } from "sioscgi/fetch";

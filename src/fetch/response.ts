@@ -9,7 +9,7 @@
  */
 
 import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
-import { HOP_BY_HOP_HEADERS } from "../core/header-rules.js";
+import { classifyField, statusCode } from "../core/header-rules.js";
 import { REASON_PHRASES } from "./reason-phrases.js";
 
 const LOCAL_REDIRECTS = new WeakSet<Response>();
@@ -52,18 +52,44 @@ function statusLine(response: Response): string {
  * A {@link localRedirect} becomes status `null` and its `Location` alone.
  *
  * @throws `InvalidStatusError` (from `sioscgi`) if the status text holds a character a status line cannot.
+ *
+ * @example
+ * ```ts
+ * const headers = toResponseHeaders(
+ *   new Response("created", { status: 201, headers: { "content-type": "text/plain", connection: "close" } }),
+ * );
+ * headers.status; // "201 Created": the standard reason phrase, as statusText is empty
+ * headers.contentType; // "text/plain"
+ * headers.otherHeaders; // []: Connection is hop-by-hop, so it is dropped
+ * ```
  */
 export function toResponseHeaders(response: Response): ResponseHeaders {
   if (LOCAL_REDIRECTS.has(response))
     return new ResponseHeaders(null, [["Location", response.headers.get("location") ?? ""]]);
   const fields: [string, string][] = [];
   for (const [name, value] of response.headers) {
-    if (!HOP_BY_HOP_HEADERS.has(name) && name !== "status") fields.push([name, value]);
+    // Headers yields lower-cased names.
+    const kind = classifyField(name);
+    if (kind !== "hop-by-hop" && kind !== "status") fields.push([name, value]);
   }
   return new ResponseHeaders(statusLine(response), fields);
 }
 
-/** Options of {@link responseEvents}. */
+/**
+ * Options of {@link responseEvents}.
+ *
+ * @example
+ * <!-- typecheck: declare const request: Request; declare const response: Response; declare const conn: import("sioscgi").SCGIConnection; declare const socket: import("node:net").Socket; -->
+ * ```ts
+ * const controller = new AbortController(); // abort it when the client goes away
+ * const withoutBody = request.method === "HEAD"; // the headers of a GET, and no body
+ * for await (const event of responseEvents(response, { signal: controller.signal, withoutBody })) {
+ *   const bytes = conn.send(event);
+ *   if (bytes !== null) socket.write(bytes);
+ * }
+ * socket.end();
+ * ```
+ */
 export interface ResponseEventsOptions {
   /**
    * Aborting it cancels the response body and ends the iteration without a
@@ -83,6 +109,12 @@ export interface ResponseEventsOptions {
  *   `Response` whose body was already used, or is locked).
  *
  * @example
+ * <!-- typecheck:
+ * declare const app: (request: Request) => Promise<Response>;
+ * declare const request: Request;
+ * declare const conn: import("sioscgi").SCGIConnection;
+ * declare function write(bytes: Uint8Array): Promise<void>;
+ * -->
  * ```ts
  * for await (const event of responseEvents(await app(request))) {
  *   const bytes = conn.send(event);
@@ -130,12 +162,13 @@ export async function* responseEvents(
  *   has no HTTP status), or the `Response` constructor refuses the body for the status.
  *
  * @example
+ * <!-- typecheck: declare const bytes: Uint8Array; -->
  * ```ts
  * import { decodeResponse } from "sioscgi";
  * import { toResponse } from "sioscgi/fetch";
  *
  * const { headers, body } = decodeResponse(bytes);
- * const response = toResponse(headers, new Blob([body]).stream());
+ * const response = toResponse(headers, new Blob([body.slice()]).stream());
  * ```
  */
 export function toResponse(headers: ResponseHeaders, body: ReadableStream<Uint8Array> | null): Response {
@@ -145,5 +178,5 @@ export function toResponse(headers: ResponseHeaders, body: ReadableStream<Uint8A
   if (headers.contentType !== null) fields.append("content-type", headers.contentType);
   if (headers.location !== null) fields.append("location", headers.location);
   for (const [name, value] of headers.otherHeaders) fields.append(name, value);
-  return new Response(body, { status: Number(status.slice(0, 3)), statusText: status.slice(4), headers: fields });
+  return new Response(body, { status: statusCode(status), statusText: status.slice(4), headers: fields });
 }

@@ -15,7 +15,15 @@ import { RXState, TXState } from "../core/states.js";
 import { SCGIReader, type SCGIReaderOptions } from "./request-reader.js";
 import { SCGIWriter } from "./response-writer.js";
 
-/** Options of {@link SCGIConnection}. */
+/**
+ * Options of {@link SCGIConnection}.
+ *
+ * @example
+ * ```ts
+ * // Environments up to 16 KiB; bytes after the body discarded, as sioscgi 5.0.0 does.
+ * const conn = new SCGIConnection({ rxBufferLimit: 16_384, extraData: "ignore" });
+ * ```
+ */
 export interface SCGIConnectionOptions extends SCGIReaderOptions {}
 
 /**
@@ -26,16 +34,21 @@ export interface SCGIConnectionOptions extends SCGIReaderOptions {}
  * The response may start before the request has been read to its end.
  *
  * @example
+ * <!-- typecheck: declare const socket: import("node:net").Socket; -->
  * ```ts
  * const conn = new SCGIConnection();
+ * const respond = (event: ResponseEvent) => {
+ *   const bytes = conn.send(event); // null after ResponseEnd: close the connection
+ *   if (bytes === null) socket.end();
+ *   else socket.write(bytes);
+ * };
  * const handle = (chunk: Uint8Array) => {
  *   conn.receiveData(chunk); // an empty chunk means EOF
  *   for (const event of conn.events()) {
  *     if (event.type === "RequestEnd") {
- *       socket.write(conn.send(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]])));
- *       socket.write(conn.send(new ResponseBody(new TextEncoder().encode("hello\n"))));
- *       conn.send(new ResponseEnd());
- *       socket.end();
+ *       respond(new ResponseHeaders("200 OK", [["Content-Type", "text/plain"]]));
+ *       respond(new ResponseBody(new TextEncoder().encode("hello\n")));
+ *       respond(new ResponseEnd());
  *     }
  *   }
  * };
@@ -75,9 +88,8 @@ export class SCGIConnection {
   }
 
   /**
-   * Feeds bytes received from the peer; see {@link SCGIReader.receiveData}.
+   * {@inheritDoc SCGIReader.receiveData}
    *
-   * @param chunk - The bytes received, or an empty array at EOF.
    * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
    *   A malformed request never makes this method throw: {@link nextEvent} reports it.
    * @throws `TypeError` if `chunk` is not a `Uint8Array`.

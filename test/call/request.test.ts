@@ -13,7 +13,8 @@ import {
   RequestHeaders,
   SCGIReader,
 } from "../../src/index.js";
-import { concat, entries, feed, utf8 } from "../support/scgi.js";
+import { feedEvents } from "../support/feed.js";
+import { concat, entries, utf8 } from "../support/scgi.js";
 
 describe("targets", () => {
   it.each([
@@ -54,9 +55,9 @@ describe("targets", () => {
 
 /** What a server reads from the prepared request's bytes (the streamed body aside). */
 function sent(init: SCGIRequestInit): { variables: [string, string][]; body: string } {
-  const outcome = feed(new SCGIReader(), [concat(...prepareRequest(init).bytes)], false);
+  const outcome = feedEvents(new SCGIReader(), [concat(...prepareRequest(init).bytes)], false);
   return {
-    variables: entries(outcome.environment),
+    variables: entries(outcome.headers?.environment),
     body: new TextDecoder().decode(outcome.body),
   };
 }
@@ -115,14 +116,13 @@ describe("the request", () => {
     const stream = (): ReadableStream<Uint8Array> => new ReadableStream();
     const withLength = prepareRequest({ body: stream(), contentLength: 7 });
     expect(withLength.stream).not.toBeNull();
-    const headers = feed(new SCGIReader(), [concat(...withLength.bytes)], false);
-    expect(entries(headers.environment)).toContainEqual(["CONTENT_LENGTH", "7"]);
-    expect(entries(headers.environment)).toContainEqual(["REQUEST_METHOD", "POST"]);
+    const { headers } = feedEvents(new SCGIReader(), [concat(...withLength.bytes)], false);
+    expect(entries(headers?.environment)).toContainEqual(["CONTENT_LENGTH", "7"]);
+    expect(entries(headers?.environment)).toContainEqual(["REQUEST_METHOD", "POST"]);
     const fromEnvironment = prepareRequest({ body: stream(), environment: { CONTENT_LENGTH: "9" } });
-    expect(entries(feed(new SCGIReader(), [concat(...fromEnvironment.bytes)], false).environment)[0]).toEqual([
-      "CONTENT_LENGTH",
-      "9",
-    ]);
+    expect(
+      entries(feedEvents(new SCGIReader(), [concat(...fromEnvironment.bytes)], false).headers?.environment)[0],
+    ).toEqual(["CONTENT_LENGTH", "9"]);
     expect(prepareRequest({ body: stream(), contentLength: 9, environment: { CONTENT_LENGTH: "9" } }).stream).not.toBe(
       null,
     );

@@ -26,9 +26,10 @@ export interface ClientQuirks {
   /** A padding far over the limit. */
   readonly farOverPadding: number;
   /**
-   * How the server drops a request just over its limit, and one far over it: it closes the
-   * connection having read the whole request (the client sees EOF without a byte of
-   * response), or with request bytes unread (the kernel answers with a reset).
+   * How the server refuses a request just over its limit, and one far over it: it closes
+   * the connection having read the whole request (the client sees EOF without a byte of
+   * response), or with request bytes unread (the kernel answers with a reset), or it
+   * answers with a status and then closes.
    */
   readonly justOver: ConnectionEnd;
   readonly farOver: ConnectionEnd;
@@ -70,15 +71,26 @@ function getVariables(path: string, extra: [string, string][] = []): [string, st
   ];
 }
 
-/** How a server ends a connection it will not answer. */
-export type ConnectionEnd = "EOF" | "reset";
+/** How a server ends a connection whose request it refuses: without an answer, or with one of this status. */
+export type ConnectionEnd = "EOF" | "reset" | { readonly answer: string };
+
+/** What the tests' names say of a {@link ConnectionEnd}. */
+const describeEnd = (end: ConnectionEnd): string =>
+  typeof end === "object" ? `answers ${end.answer} and closes` : `closes the connection without a response (${end})`;
 
 /**
- * A response that never came: no byte from the server, then EOF, which the call reports as
- * a closed connection whose cause is the reader's incomplete response, or a reset (a write
- * into it may report a broken pipe first). Both say the server may have refused the request.
+ * A refusal as `end` says: a whole response with that status; or a response that never
+ * came: no byte from the server, then EOF, which the call reports as a closed connection
+ * whose cause is the reader's incomplete response, or a reset (a write into it may report a
+ * broken pipe first). Both of the latter say the server may have refused the request.
  */
-async function expectClosedWithoutResponse(call: Promise<Response>, end: ConnectionEnd): Promise<void> {
+async function expectRefused(call: Promise<Response>, end: ConnectionEnd): Promise<void> {
+  if (typeof end === "object") {
+    const response = await call;
+    expect(`${response.status} ${response.statusText}`).toBe(end.answer);
+    await response.arrayBuffer(); // the body to its end: the response is complete
+    return;
+  }
   const error = await call.then(
     () => expect.unreachable("answered"),
     (caught: unknown) => caught as Error,
@@ -212,18 +224,15 @@ export function clientSuite(name: string, start: () => Promise<ServerProcess>, q
         expect(seen.padding).toBe(largest);
       });
 
-      it(`one byte more: the server closes the connection without a response (${quirks.justOver})`, async () => {
+      it(`one byte more: the server ${describeEnd(quirks.justOver)}`, async () => {
         const variables = padded(largest + 1);
         expect(quirks.fits(variables)).toBe(false);
-        await expectClosedWithoutResponse(scgiRequest(server.target, { environment: variables }), quirks.justOver);
+        await expectRefused(scgiRequest(server.target, { environment: variables }), quirks.justOver);
         await expect.poll(() => server.output()).toMatch(quirks.justOverReport);
       });
 
-      it(`far more: the server closes the connection without a response (${quirks.farOver})`, async () => {
-        await expectClosedWithoutResponse(
-          scgiRequest(server.target, { environment: padded(quirks.farOverPadding) }),
-          quirks.farOver,
-        );
+      it(`far more: the server ${describeEnd(quirks.farOver)}`, async () => {
+        await expectRefused(scgiRequest(server.target, { environment: padded(quirks.farOverPadding) }), quirks.farOver);
         await expect.poll(() => server.output()).toMatch(quirks.farOverReport);
       });
 

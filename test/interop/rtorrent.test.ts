@@ -21,7 +21,7 @@ import {
   scgiRequest as call,
   type TransportError,
 } from "../../src/node.js";
-import { feedResponse } from "../support/response.js";
+import { feedEvents } from "../support/feed.js";
 import { latin1, scgiRequest } from "../support/scgi.js";
 import { program, type ServerProcess } from "./harness.js";
 import { startRtorrent } from "./servers/rtorrent.js";
@@ -243,7 +243,7 @@ describe.each([
       socket.end(request);
       const chunks: Buffer[] = [];
       for await (const chunk of socket) chunks.push(chunk as Buffer);
-      return feedResponse(new SCGIClientReader(), chunks);
+      return feedEvents(new SCGIClientReader(), chunks);
     };
 
     it("CONTENT_LENGTH after SCGI, which the SCGI specification forbids: rTorrent closes without a byte", async () => {

@@ -1,7 +1,8 @@
 /**
- * A setup file of vitest.portable.config.ts: it runs in every test worker and fails the
- * file unless the worker is the runtime that started vitest. Without it, a vitest that
- * quietly forked Node workers from Deno or Bun would pass `npm run test:deno` on Node.
+ * A setup file of the portable project (vitest.config.ts): it runs in every test worker
+ * and fails the file unless the worker is the runtime that started vitest. Without it, a
+ * vitest that quietly forked Node workers from Deno or Bun would pass `npm run test:deno`
+ * on Node.
  */
 
 import { runtime } from "./runtime.js";

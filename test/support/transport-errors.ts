@@ -16,7 +16,7 @@ const systemError = (code: string): Error => Object.assign(new Error(code), { co
 export const TRANSPORT_LEAVES: TransportError[] = [
   new ConnectionRefusedError("127.0.0.1:5000", systemError("ECONNREFUSED")),
   new ConnectionResetError("unix:/run/rpc.sock", systemError("EPIPE"), true),
-  new ConnectionClosedError("127.0.0.1:5000", new IncompleteResponseError("without sending a response")),
+  new ConnectionClosedError("127.0.0.1:5000", new IncompleteResponseError("nothing")),
   new RequestTimeoutError(5000),
   new RequestAbortedError(new Error("enough")),
 ];

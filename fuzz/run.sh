@@ -7,7 +7,8 @@
 #
 # Seeds come from fuzz/seeds/<target>; inputs the fuzzer finds interesting accumulate in
 # .fuzz/corpus/<target>; a finding is written to .fuzz/ as crash-* and makes this script fail.
-# Turn a finding into a regression test in test/server/ or test/client/.
+# Turn a finding into a regression test in test/server/request-reader.test.ts or
+# test/client/response-reader.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,14 +21,14 @@ mkdir -p ".fuzz/corpus/$target"
 npx tsup --silent
 
 # Jazzer.js's prebuilt addon needs glibc 2.38. On older systems (Debian 12), patch it once to
-# take those few symbols from a small shim instead (see scripts/jazzer-compat/).
+# take those few symbols from a small shim instead (see fuzz/jazzer-compat/).
 preload=
 if [ ! -f "$addon.orig" ] && ! node -e "process.dlopen({exports:{}}, '$PWD/$addon')" 2>/dev/null; then
   cp "$addon" "$addon.orig"
-  node scripts/jazzer-compat/patch-addon.mjs "$addon"
+  node fuzz/jazzer-compat/patch-addon.mjs "$addon"
 fi
 if [ -f "$addon.orig" ]; then
-  cc -shared -fPIC -O2 -o .fuzz/libjazzer-compat.so scripts/jazzer-compat/shim.c
+  cc -shared -fPIC -O2 -o .fuzz/libjazzer-compat.so fuzz/jazzer-compat/shim.c
   preload=$PWD/.fuzz/libjazzer-compat.so
 fi
 

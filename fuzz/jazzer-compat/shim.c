@@ -1,7 +1,7 @@
 /*
  * Definitions that Jazzer.js's prebuilt addon takes from glibc 2.38 and libstdc++ 13, for
  * systems with older ones (Debian 12 has glibc 2.36 and libstdc++ from GCC 12). Loaded with
- * LD_PRELOAD by scripts/fuzz.sh after patch-addon.mjs has made the addon accept them.
+ * LD_PRELOAD by fuzz/run.sh after patch-addon.mjs has made the addon accept them.
  */
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
 // few symbols it takes from newer glibc and libstdc++ (shim.c beside this file defines them)
 // and marks those version requirements weak, so that the loader does not refuse the file.
 //
-//   node scripts/jazzer-compat/patch-addon.mjs path/to/fuzzer-linux-x64.node
+//   node fuzz/jazzer-compat/patch-addon.mjs path/to/fuzzer-linux-x64.node
 import { readFileSync, writeFileSync } from "node:fs";
 
 const SYMBOLS = new Set(["__isoc23_strtol", "__isoc23_strtoul", "_ZSt21ios_base_library_initv"]);
