@@ -36,6 +36,20 @@ const REFUSAL_HINT = "the server may have refused the request, for instance for 
  * when the exchange fails for a reason outside the protocol.
  *
  * Never thrown itself: every error is one of its leaf classes.
+ *
+ * @example
+ * <!-- typecheck: declare const call: string; -->
+ * ```ts
+ * try {
+ *   const response = await scgiRequest("127.0.0.1:5000", { body: call, timeout: 5000 });
+ *   console.log(await response.text());
+ * } catch (error) {
+ *   // A ProtocolError is a malformed answer (or a request that cannot be sent): rethrown.
+ *   if (!(error instanceof TransportError)) throw error;
+ *   // No answer: nothing listens, a reset, a close, the timeout, or an abort.
+ *   console.warn(`${error.name} (${error.code}): ${error.message}`, error.cause);
+ * }
+ * ```
  */
 export abstract class TransportError extends Error {
   /** A stable machine-readable identifier of the failure, such as `ERR_SCGI_CONNECTION_REFUSED`. */
@@ -49,7 +63,8 @@ export abstract class TransportError extends Error {
   protected constructor(code: TransportErrorCode, message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.code = code;
-    // Class names are the public names; they survive bundling because tsup does not minify.
+    // Class names are the public names; they survive bundling because tsup neither minifies
+    // nor renames them (keepNames in tsup.config.ts).
     this.name = new.target.name;
   }
 }

@@ -16,7 +16,23 @@ import { decodeLatin1 } from "../core/bytes.js";
 import type { EnvironmentInit } from "../core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders } from "../core/events.js";
 
-/** What {@link scgiRequest} sends, and how long it waits. */
+/**
+ * What {@link scgiRequest} sends, and how long it waits.
+ *
+ * @example
+ * <!-- typecheck: declare const upload: ReadableStream<Uint8Array>; declare const size: number; -->
+ * ```ts
+ * // A streamed upload: SCGI sends the body's length before the body, so a stream needs it.
+ * const response = await scgiRequest("unix:/run/app/scgi.sock", {
+ *   environment: { REQUEST_METHOD: "PUT", REQUEST_URI: "/files/a.bin", CONTENT_TYPE: "application/octet-stream" },
+ *   body: upload,
+ *   contentLength: size,
+ *   timeout: 30_000, // the whole exchange, the response's body included
+ *   signal: AbortSignal.timeout(60_000),
+ *   rxBufferLimit: 8192, // the response's header block
+ * });
+ * ```
+ */
 export interface SCGIRequestInit {
   /**
    * The request's variables, as `RequestHeaders` takes them: a `Map`, `[name, value]` pairs
