@@ -10,6 +10,7 @@ export const ENTRY_POINTS = {
   index: "src/index.ts",
   fetch: "src/fetch/index.ts",
   node: "src/node.ts",
+  http: "src/http.ts",
   deno: "src/deno.ts",
   bun: "src/bun.ts",
   testing: "src/testing.ts",

@@ -23,6 +23,7 @@ const NODE_ONLY = [
   "test/call/runtimes.test.ts", // spawns Deno and Bun to call scgiRequest
   "test/package/**", // the built package: both module formats, the TypeScript compiler
   "test/cli.test.ts", // spawns the sioscgi command
+  "test/http.test.ts", // sioscgi/http: node:http over a node:net server
   // The command's machinery: processes, signals, node:cluster, Unix sockets, and
   // sioscgi/node's server under it (addresses.test.ts alone is portable).
   "test/ops/app-module.test.ts",

@@ -24,6 +24,8 @@ const wire = conn.send(new ResponseHeaders("200 OK", [["Content-Type", "text/pla
 conn.send(new ResponseEnd());
 if (conn.txState !== TXState.DONE) throw new Error("unexpected state " + conn.txState);
 if (typeof createServer !== "function" || typeof toRequest !== "function") throw new Error("missing entry points");
+// sioscgi/http serves node:http applications: its server is an http.Server.
+if (!(createHTTPServer() instanceof Server)) throw new Error("sioscgi/http's server is not an http.Server");
 // The entry points share one core: an event from sioscgi/fetch is an instance of sioscgi's class.
 if (!(toResponseHeaders(new Response("x")) instanceof ResponseHeaders)) throw new Error("two copies of the core");
 // The client side reads what the server side wrote.
@@ -57,6 +59,8 @@ try {
         'import { SCGIConnection, ResponseHeaders, ResponseEnd, TXState, decodeResponse, encodeRequest } from "sioscgi";',
         'import { toRequest, toResponseHeaders } from "sioscgi/fetch";',
         'import { createServer } from "sioscgi/node";',
+        'import { createServer as createHTTPServer } from "sioscgi/http";',
+        'import { Server } from "node:http";',
         'import { serveInMemory } from "sioscgi/testing";',
       ].join("\n"),
     ),
@@ -68,6 +72,8 @@ try {
         'const { SCGIConnection, ResponseHeaders, ResponseEnd, TXState, decodeResponse, encodeRequest } = require("sioscgi");',
         'const { toRequest, toResponseHeaders } = require("sioscgi/fetch");',
         'const { createServer } = require("sioscgi/node");',
+        'const { createServer: createHTTPServer } = require("sioscgi/http");',
+        'const { Server } = require("node:http");',
         'const { serveInMemory } = require("sioscgi/testing");',
       ].join("\n"),
     ),

@@ -100,6 +100,22 @@ describe("sioscgi", () => {
     expect(fake.calls()).toEqual([`--pid=${pid} READY=1`, `--pid=${pid} STOPPING=1`]);
   });
 
+  it("serves an Express app through sioscgi/http with --api node", async () => {
+    const { command, listening } = await startServing([
+      fixture("express-app.mjs"),
+      "--api",
+      "node",
+      "--listen",
+      "127.0.0.1:0",
+    ]);
+    reap(command);
+    const answer = await scgiGet(targetOf(listening), "/users/42");
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ id: "42", method: "GET", pid: command.child.pid });
+    command.child.kill("SIGTERM");
+    expect(await command.exited).toEqual({ code: 0, signal: null });
+  });
+
   describe("on a Unix socket", () => {
     it("creates the socket with --socket-mode before any connection, and removes it on exit", async () => {
       const path = join(scratch(), "app.sock");

@@ -46,8 +46,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "serve"],
   ops: ["fetch", "ops"],
+  http: ["core", "server", "serve", "ops", "http"],
   call: ["core", "client", "fetch", "call"],
-  entry: ["core", "server", "client", "fetch", "serve", "ops", "call"],
+  entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],
 };
 
 /**

@@ -17,11 +17,10 @@
 
 import { parseDecimal } from "../core/bytes.js";
 import { RemoteProtocolError } from "../core/errors.js";
-import { type RequestEvent, type RequestHeaders, ResponseHeaders } from "../core/events.js";
+import type { RequestEvent, RequestHeaders } from "../core/events.js";
 import { type Handler, responseEvents, toRequest } from "../fetch/index.js";
-import { REASON_PHRASES } from "../fetch/reason-phrases.js";
 import { SCGIConnection } from "../server/connection.js";
-import { encodeResponse } from "../server/one-shot.js";
+import { INTERNAL_SERVER_ERROR, refusal } from "./answers.js";
 import { ClientDisconnectedError, ClientTimeoutError } from "./errors.js";
 import type { ServerSettings } from "./options.js";
 import type { OpenTransport, Transport, TransportEvents } from "./transport.js";
@@ -81,23 +80,6 @@ const RESPONSE_PHASES: Readonly<Record<ResponsePhase, Wait>> = {
   blocked: { timeout: "idleTimeout", settled: false },
   complete: { timeout: "idleTimeout", settled: true },
 };
-
-const PLAIN_TEXT = [["Content-Type", "text/plain; charset=utf-8"]] as const;
-
-/** The answer when the handler fails before anything was sent: a plain 500 that says nothing of the error. */
-const INTERNAL_SERVER_ERROR = encodeResponse(
-  new ResponseHeaders("500 Internal Server Error", PLAIN_TEXT),
-  new TextEncoder().encode("Internal Server Error\n"),
-);
-
-/**
- * The answer to a malformed request: the status its error suggests, and its message (a
- * fixed text that quotes the offending bytes escaped and truncated, safe to show).
- */
-function refusal(error: RemoteProtocolError): Uint8Array {
-  const status = `${error.httpStatus} ${REASON_PHRASES[error.httpStatus]}`;
-  return encodeResponse(new ResponseHeaders(status, PLAIN_TEXT), new TextEncoder().encode(`${error.message}\n`));
-}
 
 /** One connection: one request read, one response written. */
 class Exchange implements TransportEvents {

@@ -30,7 +30,8 @@ export async function readAll(socket: net.Socket): Promise<{ bytes: Buffer; erro
   socket.on("error", (caught) => {
     error = caught;
   });
-  await once(socket, "close");
+  // Not `once(socket, "close")`, which would reject on the error this function reports.
+  await new Promise((resolve) => socket.once("close", resolve));
   return { bytes: Buffer.concat(chunks), error };
 }
 
