@@ -109,3 +109,46 @@ export function chunksOf(bytes, size) {
   for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
   return chunks;
 }
+
+/**
+ * The environment that costs the most memory per byte among those a reader accepts with
+ * the default limits: exactly `bytes` bytes (the default `rxBufferLimit`) in exactly
+ * `variables` variables (the default `variableLimit`), the mandatory CONTENT_LENGTH and
+ * SCGI first, then distinct names as long as the bytes allow, all with empty values. For a
+ * given size, more variables mean more per-variable objects, and longer names more
+ * decoded text, and empty values leave the most bytes to both.
+ */
+export function fullestEnvironment(bytes, variables) {
+  const environment = [
+    ["CONTENT_LENGTH", "0"],
+    ["SCGI", "1"],
+  ];
+  let room = bytes - environment.reduce((sum, [name, value]) => sum + name.length + value.length + 2, 0);
+  for (let left = variables - environment.length; left > 0; left--) {
+    // Each variable is its name and two NULs; spread the room evenly over those left.
+    const nameLength = Math.floor(room / left) - 2;
+    const name = `V${environment.length}_`.padEnd(nameLength, "x");
+    environment.push([name, ""]);
+    room -= name.length + 2;
+  }
+  const scgi = scgiHeaderBytes(environment);
+  if (scgi.length !== `${bytes}:`.length + bytes + 1) throw new Error(`fullest environment is not ${bytes} bytes`);
+  return { scgi, bytes, variables: environment.length };
+}
+
+/**
+ * The same number of variables in as few bytes as they fit: two-byte names, empty values.
+ * Memory per byte is at its highest here, but the total is far below the fullest
+ * environment's.
+ */
+export function tiniestEnvironment(variables) {
+  const environment = [
+    ["CONTENT_LENGTH", "0"],
+    ["SCGI", "1"],
+  ];
+  for (let index = 0; environment.length < variables; index++) {
+    environment.push([String.fromCharCode(0x41 + (index % 26), 0x41 + Math.floor(index / 26)), ""]);
+  }
+  const scgi = scgiHeaderBytes(environment);
+  return { scgi, bytes: scgi.length - scgi.indexOf(0x3a) - 2, variables: environment.length };
+}
