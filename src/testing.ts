@@ -17,6 +17,7 @@
 import { SCGIClientConnection } from "./client/connection.js";
 import { type EnvironmentInit, toEnvironment } from "./core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders, type ResponseEvent, type ResponseHeaders } from "./core/events.js";
+import { isBodilessStatus, statusCode } from "./core/header-rules.js";
 import { type Handler, requestEnvironment, responseEvents, toRequest, toResponse } from "./fetch/index.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
@@ -31,9 +32,6 @@ export interface ServeInMemoryOptions extends SCGIConnectionOptions {
 }
 
 const EOF = new Uint8Array(0);
-
-/** Statuses whose `Response` cannot have a body, not even an empty stream. */
-const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 /**
  * Runs a fetch-style SCGI application on one request, in memory, through the real
@@ -112,7 +110,8 @@ export async function serveInMemory(
     return client.nextEvent() as ResponseEvent;
   };
   const responseHeaders = (await next()) as ResponseHeaders;
-  if (NULL_BODY_STATUSES.has(Number((responseHeaders.status as string).slice(0, 3)))) {
+  // A Response with a bodiless status cannot have a body, not even an empty stream.
+  if (isBodilessStatus(statusCode(responseHeaders.status as string))) {
     // A Response with such a status has no body, so the next event is the end; it is
     // still run through both sides, for their checks.
     await next();

@@ -25,8 +25,8 @@ import {
   SCGIWriter,
 } from "../src/index.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
-import { feedResponse, headerFields } from "./support/response.js";
-import { concat, entries, feed, latin1, scgiRequest } from "./support/scgi.js";
+import { feedEvents } from "./support/feed.js";
+import { concat, entries, headerFields, latin1, scgiRequest } from "./support/scgi.js";
 
 /** A variable name: Latin-1 without NUL, not empty, not one of the two the encoder adds. */
 const variableName = fc
@@ -71,10 +71,10 @@ describe("the reader", () => {
   it("gives the same headers and body, RequestEnd last, however a valid request is split", () => {
     fc.assert(
       fc.property(validRequest, fc.array(fc.nat(), { maxLength: 10 }), ({ bytes }, offsets) => {
-        const whole = feed(new SCGIReader(), [bytes]);
-        const split = feed(new SCGIReader(), cut(bytes, offsets));
+        const whole = feedEvents(new SCGIReader(), [bytes]);
+        const split = feedEvents(new SCGIReader(), cut(bytes, offsets));
         expect(split.error).toBeUndefined();
-        expect(entries(split.environment)).toEqual(entries(whole.environment));
+        expect(entries(split.headers?.environment)).toEqual(entries(whole.headers?.environment));
         expect(split.body).toEqual(whole.body);
         expect(split.events.at(-1)).toBeInstanceOf(RequestEnd);
         expect(
@@ -88,8 +88,8 @@ describe("the reader", () => {
   it("parses an encoded environment and body back to the same variables and body", () => {
     fc.assert(
       fc.property(validRequest, ({ all, body, bytes }) => {
-        const outcome = feed(new SCGIReader({ duplicateHeaders: "error" }), [bytes]);
-        expect([...(outcome.environment ?? [])]).toEqual(all);
+        const outcome = feedEvents(new SCGIReader({ duplicateHeaders: "error" }), [bytes]);
+        expect([...(outcome.headers?.environment ?? [])]).toEqual(all);
         expect(outcome.body).toEqual(body);
       }),
       { numRuns: 300 },
@@ -235,7 +235,7 @@ describe("the client", () => {
           const parts = [writer.send(headers) as Uint8Array];
           if (headers.status !== null) parts.push(writer.send(new ResponseBody(body)) as Uint8Array);
           writer.send(new ResponseEnd());
-          const outcome = feedResponse(new SCGIClientReader(), cut(concat(...parts), offsets));
+          const outcome = feedEvents(new SCGIClientReader(), cut(concat(...parts), offsets));
           expect(outcome.error).toBeUndefined();
           expect(headerFields(outcome.headers)).toEqual({
             ...(headerFields(headers) as object),
@@ -306,10 +306,10 @@ describe("the client", () => {
           }
           writer.send(new RequestBody(body));
           writer.send(new RequestEnd());
-          const outcome = feed(new SCGIReader({ duplicateHeaders: "error" }), [head, body]);
+          const outcome = feedEvents(new SCGIReader({ duplicateHeaders: "error" }), [head, body]);
           expect(outcome.error).toBeUndefined();
           const withoutSCGI = environment.filter(([name]) => name !== "SCGI");
-          expect([...(outcome.environment ?? [])]).toEqual([
+          expect([...(outcome.headers?.environment ?? [])]).toEqual([
             withoutSCGI[0],
             ["SCGI", latin1("1")],
             ...withoutSCGI.slice(1),

@@ -126,10 +126,8 @@ export class SCGIClientConnection {
   }
 
   /**
-   * Feeds bytes received from the server; see {@link SCGIClientReader.receiveData}.
+   * {@inheritDoc SCGIClientReader.receiveData}
    *
-   * @param chunk - The bytes received, or an empty array at EOF (the server closed the
-   *   connection), which completes the response.
    * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
    *   A malformed response never makes this method throw: {@link nextEvent} reports it.
    * @throws `TypeError` if `chunk` is not a `Uint8Array`.

@@ -11,6 +11,7 @@
 import { writeLatin1 } from "../core/bytes.js";
 import type { EnvironmentInit } from "../core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders, type ResponseHeaders } from "../core/events.js";
+import { statusCode } from "../core/header-rules.js";
 import { SCGIClientWriter } from "./request-writer.js";
 import { SCGIClientReader, type SCGIClientReaderOptions } from "./response-reader.js";
 
@@ -90,5 +91,5 @@ export function decodeResponse(bytes: Uint8Array, options: SCGIClientReaderOptio
   }
   // A reader that reached EOF without an error has queued its headers.
   const { status } = headers as ResponseHeaders;
-  return { status: Number((status as string).slice(0, 3)), headers: headers as ResponseHeaders, body };
+  return { status: statusCode(status as string), headers: headers as ResponseHeaders, body };
 }

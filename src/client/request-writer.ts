@@ -16,7 +16,7 @@
  * @module
  */
 
-import { describeValue, isLatin1, parseDecimal, writeLatin1 } from "../core/bytes.js";
+import { COLON, COMMA, DIGIT_ONE, describeValue, isLatin1, NUL, parseDecimal, writeLatin1 } from "../core/bytes.js";
 import {
   BadEventInStateError,
   BodyLengthMismatchError,
@@ -60,13 +60,10 @@ function sendKind(event: unknown): SendKind | null {
   return null;
 }
 
-const NUL = 0x00;
-const COLON = 0x3a;
-const COMMA = 0x2c;
 const CONTENT_LENGTH = "CONTENT_LENGTH";
 const SCGI = "SCGI";
 /** The value of `SCGI`, the only protocol version there is. */
-const SCGI_VERSION = Uint8Array.of(0x31);
+const SCGI_VERSION = Uint8Array.of(DIGIT_ONE);
 
 /**
  * Checks one variable for the netstring: a name that is not empty, holds no NUL and fits
@@ -74,7 +71,8 @@ const SCGI_VERSION = Uint8Array.of(0x31);
  * would make the server read different variables).
  */
 function checkVariable(name: unknown, value: unknown): asserts value is Uint8Array {
-  if (typeof name !== "string") throw new TypeError(`Request variable names must be strings, not ${typeof name}`);
+  if (typeof name !== "string")
+    throw new TypeError(`Request variable names must be strings, not ${describeValue(name)}`);
   if (name === "" || name.includes("\0")) throw new InvalidVariableNameError(name);
   if (!isLatin1(name)) throw new NotISO88591Error("Request variable name", name);
   if (!(value instanceof Uint8Array)) {

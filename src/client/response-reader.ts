@@ -24,22 +24,18 @@
  * @module
  */
 
-import { checkBytes, decodeLatin1, parseDecimal } from "../core/bytes.js";
+import { COLON, CR, decodeLatin1, LF, parseDecimal, SPACE, TAB } from "../core/bytes.js";
 import {
   BadResponseContentLengthError,
   BadResponseHeaderError,
   BadResponseStatusError,
-  DataAfterEOFError,
   ExtraResponseDataError,
   IncompleteResponseError,
-  type ProtocolError,
-  quote,
   ResponseHeadersTooLongError,
 } from "../core/errors.js";
-import { EventQueue } from "../core/event-queue.js";
 import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
-import { HOP_BY_HOP_HEADERS, isFieldValue, isStatus, isToken } from "../core/header-rules.js";
-import { rxBufferLimitOption } from "../core/receive-loop.js";
+import { classifyField, isBodilessStatus, isFieldValue, isStatus, isToken, statusCode } from "../core/header-rules.js";
+import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
 
 /** Options of {@link SCGIClientReader}. */
@@ -75,16 +71,14 @@ type ClientReadingState = typeof RXState.HEADERS | typeof RXState.BODY | typeof 
  */
 type ReceivingState = Exclude<ClientReadingState, typeof RXState.DONE>;
 
-/**
- * What moves the client's receive state machine: the end of the header block, EOF, and the
- * two ways a body can disagree with its `Content-Length`.
- */
-type ReaderInput = "header block" | "eof" | "eof before Content-Length" | "data beyond Content-Length";
+/** What moves the client's receive state machine: the end of the header block, and EOF. */
+type ReaderInput = "header block" | "eof";
 
 /**
  * The client's receive state machine: state, then input, to next state. A missing entry is
- * the server's error: EOF in the header block or short of the `Content-Length`, or body
- * past it. The README's diagram is rendered from this table, and a test keeps them equal.
+ * the server's error: EOF in the header block. A body that disagrees with its
+ * `Content-Length` is an error within BODY, not a move, and fails where it is found. The
+ * README's diagram is rendered from this table, and a test keeps them equal.
  *
  * @internal
  */
@@ -96,12 +90,6 @@ export const CLIENT_RX_TRANSITIONS: Readonly<
   [RXState.DONE]: { eof: RXState.DONE },
 };
 
-const LF = 0x0a;
-const CR = 0x0d;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const TAB = 0x09;
-
 /** The status of a response without a `Status` header and without a `Location` (CGI's default). */
 const DEFAULT_STATUS = "200 OK";
 /** The status of a response with a `Location` and without a `Status`: a client redirect, as web servers answer it. */
@@ -112,9 +100,6 @@ const NPH_STATUS_LINE = /^HTTP\/1\.[0-9] (.*)$/s;
 
 /** The first size of the buffer for a line split across chunks. */
 const INITIAL_LINE_CAPACITY = 256;
-
-/** Statuses whose responses have no body (RFC 9110), so their `Content-Length` is not held against one. */
-const BODILESS_STATUSES: ReadonlySet<string> = new Set(["204", "304"]);
 
 /** Whether `byte` is a space or a tab, the whitespace allowed around a field value. */
 function isWhitespace(byte: number | undefined): boolean {
@@ -138,7 +123,7 @@ function isWhitespace(byte: number | undefined): boolean {
  * });
  * ```
  */
-export class SCGIClientReader {
+export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
   /**
    * What each state does with the bytes of a chunk from `offset` on; each returns the
    * offset after what it consumed. Where a handler completes a part of the response, it
@@ -159,15 +144,6 @@ export class SCGIClientReader {
 
   /** The state once every queued event is consumed; `ERROR` is reported through {@link #error} instead. */
   #state: ClientReadingState = RXState.HEADERS;
-
-  /** The first error met; once set, the reader is dead and every call reports it. */
-  #error: ProtocolError | null = null;
-
-  /** Whether `receiveData` has been given an empty chunk. */
-  #eof = false;
-
-  /** Events parsed but not yet returned. */
-  readonly #queue = new EventQueue<ResponseEvent>();
 
   /** HEADERS: how many bytes of the header block have arrived, to hold against the limit. */
   #blockLength = 0;
@@ -202,6 +178,7 @@ export class SCGIClientReader {
    * @throws `RangeError` if `rxBufferLimit` is not an integer from 1 to 2^30.
    */
   constructor(options: SCGIClientReaderOptions = {}) {
+    super();
     this.#rxBufferLimit = rxBufferLimitOption(options.rxBufferLimit);
     this.#headRequest = options.requestMethod === "HEAD";
   }
@@ -211,12 +188,7 @@ export class SCGIClientReader {
    * `HEADER_LENGTH`: a response has no length prefix, so a client starts in `HEADERS`.
    */
   get state(): Exclude<RXState, typeof RXState.HEADER_LENGTH> {
-    return this.#error === null ? this.#state : RXState.ERROR;
-  }
-
-  /** The error that stopped the reader, or `null` while it is healthy. */
-  get error(): ProtocolError | null {
-    return this.#error;
+    return this.error === null ? this.#state : RXState.ERROR;
   }
 
   /**
@@ -228,104 +200,39 @@ export class SCGIClientReader {
     return this.#line?.length ?? 0;
   }
 
-  /** Whether `receiveData` has been told of EOF (given an empty chunk). */
-  get eof(): boolean {
-    return this.#eof;
+  /**
+   * Dispatches on the state; DONE is reached only at EOF, after which no bytes are taken.
+   *
+   * @internal
+   */
+  protected override receiveFrom(chunk: Uint8Array, offset: number): number {
+    return SCGIClientReader.#HANDLERS[this.#state as ReceivingState](this, chunk, offset);
   }
 
   /**
-   * Feeds bytes received from the server. Parses as far as they allow and queues the
-   * resulting events for {@link nextEvent}. Body events are views into `chunk`: do not
-   * overwrite it while they are in use. Once an error has been recorded, further bytes are
-   * ignored.
+   * EOF: the end of the response, if it is complete.
    *
-   * @param chunk - The bytes received (a Node `Buffer` works), or an empty array when the
-   *   server has closed the connection (EOF), which ends the response.
-   * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
-   *   A malformed response never makes this method throw: {@link nextEvent} reports it.
-   * @throws `TypeError` if `chunk` is not a `Uint8Array`.
+   * @internal
    */
-  receiveData(chunk: Uint8Array): void {
-    checkBytes(chunk, "receiveData");
-    if (chunk.length === 0) {
-      this.#eof = true;
-      if (this.#error === null) this.#readEOF();
-      return;
-    }
-    if (this.#eof) {
-      const error = new DataAfterEOFError(chunk.length);
-      this.#error ??= error;
-      throw error;
-    }
-    let offset = 0;
-    while (offset < chunk.length && this.#error === null) {
-      offset = SCGIClientReader.#HANDLERS[this.#state as ReceivingState](this, chunk, offset);
-    }
-  }
-
-  /**
-   * Returns the next queued event, or `null` when none is queued (feed more bytes).
-   *
-   * @throws {@link RemoteProtocolError} (a leaf class of it) if the response is malformed,
-   *   and again on every later call; events queued before the error are discarded.
-   * @throws {@link LocalProtocolError} if an earlier call threw one.
-   */
-  nextEvent(): ResponseEvent | null {
-    if (this.#error !== null) throw this.#error;
-    return this.#queue.shift();
-  }
-
-  /**
-   * Takes every queued event, in order: `for (const event of reader.events())`.
-   *
-   * @throws as {@link nextEvent} does, when the iteration reaches the error.
-   */
-  *events(): Generator<ResponseEvent, void, undefined> {
-    for (let event = this.nextEvent(); event !== null; event = this.nextEvent()) yield event;
-  }
-
-  /** Moves along {@link CLIENT_RX_TRANSITIONS}; an input the state has no entry for is the server's error. */
-  #advance(input: ReaderInput): void {
-    const next = CLIENT_RX_TRANSITIONS[this.#state][input];
-    if (next !== undefined) {
-      this.#state = next;
-      return;
-    }
-    switch (input) {
-      case "data beyond Content-Length":
-        this.#fail(new ExtraResponseDataError(this.#contentLength as number));
-        break;
-      case "eof before Content-Length":
-        this.#fail(
-          new IncompleteResponseError(
-            `${(this.#contentLength as number) - (this.#bodyRemaining as number)} bytes into a response body whose Content-Length is ${this.#contentLength}`,
-          ),
-        );
-        break;
-      default:
-        // EOF in HEADERS: the only other input without an entry where it can happen.
-        this.#fail(
-          new IncompleteResponseError(
-            this.#blockLength === 0 ? "without sending a response" : "before the end of the response's header block",
-          ),
-        );
-    }
-  }
-
-  /** Records the first error; the reader is dead from then on. */
-  #fail(error: ProtocolError): void {
-    this.#error ??= error;
-  }
-
-  /** EOF: the end of the response, if it is complete. */
-  #readEOF(): void {
+  protected override receiveEOF(): void {
     if (this.#state === RXState.BODY && this.#bodyRemaining !== null && this.#bodyRemaining > 0) {
-      this.#advance("eof before Content-Length");
+      const contentLength = this.#contentLength as number;
+      this.fail(new IncompleteResponseError({ bodyBytes: contentLength - this.#bodyRemaining, contentLength }));
       return;
     }
     const wasBody = this.#state === RXState.BODY;
     this.#advance("eof");
-    if (wasBody && this.#error === null) this.#queue.push(new ResponseEnd());
+    if (wasBody && this.error === null) this.queue(new ResponseEnd());
+  }
+
+  /**
+   * Moves along {@link CLIENT_RX_TRANSITIONS}; the one input a state has no entry for is EOF
+   * in HEADERS, the server's error.
+   */
+  #advance(input: ReaderInput): void {
+    const next = CLIENT_RX_TRANSITIONS[this.#state][input];
+    if (next !== undefined) this.#state = next;
+    else this.fail(new IncompleteResponseError(this.#blockLength === 0 ? "nothing" : "headers"));
   }
 
   /**
@@ -338,7 +245,7 @@ export class SCGIClientReader {
     if (lineFeed === -1 || lineFeed >= allowedEnd) {
       this.#holdLinePart(chunk.subarray(offset, allowedEnd));
       this.#blockLength += allowedEnd - offset;
-      if (allowedEnd < chunk.length) this.#fail(new ResponseHeadersTooLongError(this.#rxBufferLimit));
+      if (allowedEnd < chunk.length) this.fail(new ResponseHeadersTooLongError(this.#rxBufferLimit));
       return chunk.length;
     }
     this.#blockLength += lineFeed + 1 - offset;
@@ -389,12 +296,12 @@ export class SCGIClientReader {
     }
     const colon = line.indexOf(COLON);
     if (colon === -1) {
-      this.#fail(new BadResponseHeaderError(line, "has no colon"));
+      this.fail(new BadResponseHeaderError(line, "no colon"));
       return;
     }
     const name = decodeLatin1(line, 0, colon);
     if (!isToken(name)) {
-      this.#fail(new BadResponseHeaderError(line, "has a name that is not an HTTP token"));
+      this.fail(new BadResponseHeaderError(line, "bad name"));
       return;
     }
     let valueStart = colon + 1;
@@ -403,7 +310,7 @@ export class SCGIClientReader {
     while (valueEnd > valueStart && isWhitespace(line[valueEnd - 1])) valueEnd--;
     const value = decodeLatin1(line, valueStart, valueEnd);
     if (!isFieldValue(value)) {
-      this.#fail(new BadResponseHeaderError(line, "has a control character in its value"));
+      this.fail(new BadResponseHeaderError(line, "control character"));
       return;
     }
     this.#acceptField(line, name, value, line.subarray(valueStart, valueEnd));
@@ -412,58 +319,52 @@ export class SCGIClientReader {
   /** Takes one valid header field; `line` and `valueBytes` are for messages and `Content-Length`. */
   #acceptField(line: Uint8Array, name: string, value: string, valueBytes: Uint8Array): void {
     // A token is ASCII, so lower-casing it is exact.
-    const lowerName = name.toLowerCase();
-    switch (lowerName) {
+    switch (classifyField(name.toLowerCase())) {
       case "status":
         this.#setStatus(value, "Status header");
         return;
       case "content-type":
         if (this.#hasContentType) {
-          this.#fail(new BadResponseHeaderError(line, "repeats Content-Type"));
+          this.fail(new BadResponseHeaderError(line, "repeated Content-Type"));
           return;
         }
         this.#hasContentType = true;
         break;
       case "location":
         if (this.#hasLocation) {
-          this.#fail(new BadResponseHeaderError(line, "repeats Location"));
+          this.fail(new BadResponseHeaderError(line, "repeated Location"));
           return;
         }
         this.#hasLocation = true;
         break;
       case "content-length": {
         if (this.#contentLength !== null) {
-          this.#fail(new BadResponseContentLengthError("given more than once"));
+          this.fail(new BadResponseContentLengthError(null));
           return;
         }
         const length = parseDecimal(valueBytes);
         if (length === null) {
-          this.#fail(
-            new BadResponseContentLengthError(`${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`),
-          );
+          this.fail(new BadResponseContentLengthError(value));
           return;
         }
         this.#contentLength = length;
         break;
       }
-      default:
+      case "hop-by-hop":
         // Hop-by-hop headers describe the server's connection (`Connection: close`), not
         // the response, and ResponseHeaders cannot hold them: dropped, not an error.
-        if (HOP_BY_HOP_HEADERS.has(lowerName)) return;
+        return;
+      default:
     }
     this.#fields.push([name, value]);
   }
 
   /** Records the status from a `Status` header or an NPH status line. */
-  #setStatus(status: string, source: string): void {
+  #setStatus(status: string, source: "Status header" | "status line"): void {
     if (this.#status !== null) {
-      this.#fail(new BadResponseStatusError(`a ${source} ${quote(status)} after the status ${quote(this.#status)}`));
+      this.fail(new BadResponseStatusError(source, status, this.#status));
     } else if (!isStatus(status)) {
-      this.#fail(
-        new BadResponseStatusError(
-          `${source} ${quote(status)} is not a code from 200 to 599, optionally followed by a space and a reason phrase`,
-        ),
-      );
+      this.fail(new BadResponseStatusError(source, status));
     } else {
       this.#status = status;
     }
@@ -474,8 +375,8 @@ export class SCGIClientReader {
     const status = this.#status ?? (this.#hasLocation ? REDIRECT_STATUS : DEFAULT_STATUS);
     // Every field was checked above as the constructor checks it, Status and hop-by-hop
     // headers are out, Content-Type and Location appear once: this cannot throw.
-    this.#queue.push(new ResponseHeaders(status, this.#fields));
-    const hasBody = !this.#headRequest && !BODILESS_STATUSES.has(status.slice(0, 3));
+    this.queue(new ResponseHeaders(status, this.#fields));
+    const hasBody = !this.#headRequest && !isBodilessStatus(statusCode(status));
     this.#bodyRemaining = hasBody ? this.#contentLength : null;
     this.#line = null;
     this.#fields = [];
@@ -486,14 +387,10 @@ export class SCGIClientReader {
   #readBody(chunk: Uint8Array, offset: number): number {
     const available = chunk.length - offset;
     const taken = this.#bodyRemaining === null ? available : Math.min(available, this.#bodyRemaining);
-    if (taken > 0) {
-      this.#queue.push(
-        new ResponseBody(offset === 0 && taken === chunk.length ? chunk : chunk.subarray(offset, offset + taken)),
-      );
-    }
+    if (taken > 0) this.queue(new ResponseBody(bodyView(chunk, offset, taken)));
     if (this.#bodyRemaining !== null) {
       this.#bodyRemaining -= taken;
-      if (taken < available) this.#advance("data beyond Content-Length");
+      if (taken < available) this.fail(new ExtraResponseDataError(this.#contentLength as number));
     }
     return chunk.length;
   }

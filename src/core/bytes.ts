@@ -50,8 +50,30 @@ export function writeLatin1(text: string, target: Uint8Array, offset: number): n
   return offset;
 }
 
+// The ASCII bytes the SCGI and CGI framings are made of, named once for every reader and
+// writer: the netstring (`length:environment,`, NUL between names and values) and the
+// header block (`Name: value`, CRLF or LF line ends).
+
+/** ASCII NUL, which ends each name and value of an environment. */
+export const NUL = 0x00;
+/** ASCII horizontal tab, whitespace around a header field value. */
+export const TAB = 0x09;
+/** ASCII line feed, which ends a header line. */
+export const LF = 0x0a;
+/** ASCII carriage return, which may come before a header line's LF. */
+export const CR = 0x0d;
+/** ASCII space, after a header name's colon. */
+export const SPACE = 0x20;
+/** ASCII `,`, which ends a netstring. */
+export const COMMA = 0x2c;
+/** ASCII `:`, after a netstring's length and a header's name. */
+export const COLON = 0x3a;
+/** ASCII `;`, which joins the cookies of a repeated `Cookie` header. */
+export const SEMICOLON = 0x3b;
 /** ASCII code of `0`. */
 export const DIGIT_ZERO = 0x30;
+/** ASCII code of `1`, the value of the `SCGI` variable. */
+export const DIGIT_ONE = 0x31;
 /** ASCII code of `9`. */
 export const DIGIT_NINE = 0x39;
 
@@ -78,13 +100,14 @@ export function parseDecimal(bytes: Uint8Array): number | null {
  */
 export function checkBytes(data: Uint8Array, receiver: string): Uint8Array {
   if (!(data instanceof Uint8Array)) {
-    throw new TypeError(`${receiver} takes a Uint8Array, not ${data === null ? "null" : typeof data}`);
+    throw new TypeError(`${receiver} takes a Uint8Array, not ${describeValue(data)}`);
   }
   return data;
 }
 
 /**
- * Names a value for an error message: its class name, or its type.
+ * Names a value for an error message: `null`, its type, or for an object its class name
+ * (`Array`, `Object`, `ResponseHeaders`...), which says more than `"object"`.
  *
  * @internal
  */

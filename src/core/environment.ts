@@ -13,7 +13,7 @@
  * @internal
  */
 
-import { isLatin1, writeLatin1 } from "./bytes.js";
+import { describeValue, isLatin1, writeLatin1 } from "./bytes.js";
 import { DuplicateRequestVariableError, NotISO88591Error, quote } from "./errors.js";
 
 /** A variable's value as `RequestHeaders` takes it: bytes, or a string to encode as ISO-8859-1. */
@@ -28,17 +28,12 @@ export type EnvironmentInit =
   | Iterable<readonly [string, EnvironmentValue]>
   | Readonly<Record<string, EnvironmentValue>>;
 
-/** Names a value for a `TypeError` message. */
-function describeType(value: unknown): string {
-  return value === null ? "null" : typeof value;
-}
-
 /** A value as bytes: a `Uint8Array` as it is, a string encoded as ISO-8859-1. */
 function encodeValue(name: string, value: EnvironmentValue): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value !== "string") {
     throw new TypeError(
-      `RequestHeaders variable ${quote(name)} must have a string or Uint8Array value, not ${describeType(value)}`,
+      `RequestHeaders variable ${quote(name)} must have a string or Uint8Array value, not ${describeValue(value)}`,
     );
   }
   if (!isLatin1(value)) throw new NotISO88591Error(`Request variable ${name} value`, value);
@@ -58,7 +53,7 @@ function encodeValue(name: string, value: EnvironmentValue): Uint8Array {
  */
 export function toEnvironment(init: EnvironmentInit): Map<string, Uint8Array> {
   if (typeof init !== "object" || init === null) {
-    throw new TypeError(`RequestHeaders takes a Map, pairs or a plain object, not ${describeType(init)}`);
+    throw new TypeError(`RequestHeaders takes a Map, pairs or a plain object, not ${describeValue(init)}`);
   }
   const entries: Iterable<readonly [string, EnvironmentValue]> =
     Symbol.iterator in init

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { DIGIT_NINE, DIGIT_ZERO, decodeLatin1 } from "./bytes.js";
+import { COLON, DIGIT_NINE, DIGIT_ZERO, decodeLatin1 } from "./bytes.js";
 import type { RXState, TXState } from "./states.js";
 
 /** Every `code` a {@link ProtocolError} can carry. Stable across releases. */
@@ -152,10 +152,23 @@ export abstract class RemoteProtocolError extends ProtocolError {
 
 /** The netstring length that opens the request is not a positive decimal number ending in `:`. */
 export class BadNetstringLengthError extends RemoteProtocolError {
-  /** @param problem - What is wrong with the length, for the message. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_NETSTRING_LENGTH", `Invalid netstring length: ${problem}`);
+  /**
+   * @param byte - The offending byte: a `:` with no digit before it, a `0` as the first
+   *   digit, or anything else that is not a digit.
+   * @param digitsBefore - How many digits of the length came before it.
+   */
+  constructor(byte: number, digitsBefore: number) {
+    super("ERR_SCGI_BAD_NETSTRING_LENGTH", `Invalid netstring length: ${netstringLengthProblem(byte, digitsBefore)}`);
   }
+}
+
+/** What {@link BadNetstringLengthError} says is wrong, from the offending byte and its place. */
+function netstringLengthProblem(byte: number, digitsBefore: number): string {
+  if (digitsBefore === 0 && byte === COLON) return '":" before any digit';
+  // A netstring length starting with 0 can only be 0 itself, the empty string, and an
+  // empty environment lacks the variables every request must carry.
+  if (digitsBefore === 0 && byte === DIGIT_ZERO) return "a leading zero (the environment cannot be empty)";
+  return `${quoteBytes(Uint8Array.of(byte))} where a digit or ":" belongs`;
 }
 
 /** The environment netstring declares more bytes than `rxBufferLimit` allows. */
@@ -361,9 +374,17 @@ export class DuplicateResponseHeaderError extends LocalProtocolError {
  * without document) must carry a `Location` header and nothing else.
  */
 export class NonDocumentHeadersError extends LocalProtocolError {
-  /** @param problem - What the headers lack or carry too much of. */
-  constructor(problem: string) {
-    super("ERR_SCGI_NON_DOCUMENT_HEADERS", `A response with status null ${problem}`);
+  /**
+   * @param problem - What is wrong: `"no location"` (no `Location`, or an empty one) or
+   *   `"other headers"` (a header beside the `Location`).
+   */
+  constructor(problem: "no location" | "other headers") {
+    super(
+      "ERR_SCGI_NON_DOCUMENT_HEADERS",
+      problem === "no location"
+        ? "A response with status null must have a non-empty Location header"
+        : "A response with status null must have no header but Location",
+    );
   }
 }
 
@@ -384,9 +405,20 @@ export class BadEventInStateError extends LocalProtocolError {
  * phrase, or the response gives its status twice.
  */
 export class BadResponseStatusError extends RemoteProtocolError {
-  /** @param problem - What is wrong, naming the offending text. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_RESPONSE_STATUS", `Invalid response status: ${problem}`, 502);
+  /**
+   * @param source - Where the status came from.
+   * @param status - The offending status text.
+   * @param earlier - The status given before it, if this one repeats it; `null` if this
+   *   one is the first and is not a valid status.
+   */
+  constructor(source: "Status header" | "status line", status: string, earlier: string | null = null) {
+    super(
+      "ERR_SCGI_BAD_RESPONSE_STATUS",
+      earlier === null
+        ? `Invalid response status: ${source} ${quote(status)} is not a code from 200 to 599, optionally followed by a space and a reason phrase`
+        : `Invalid response status: a ${source} ${quote(status)} after the status ${quote(earlier)}`,
+      502,
+    );
   }
 }
 
@@ -401,19 +433,44 @@ export class BadResponseHeaderError extends RemoteProtocolError {
    * @param line - The offending line, without its line end.
    * @param problem - What is wrong with it.
    */
-  constructor(line: Uint8Array, problem: string) {
-    super("ERR_SCGI_BAD_RESPONSE_HEADER", `Response header line ${quoteBytes(line)} ${problem}`, 502);
+  constructor(
+    line: Uint8Array,
+    problem: "no colon" | "bad name" | "control character" | "repeated Content-Type" | "repeated Location",
+  ) {
+    super(
+      "ERR_SCGI_BAD_RESPONSE_HEADER",
+      `Response header line ${quoteBytes(line)} ${HEADER_LINE_PROBLEMS[problem]}`,
+      502,
+    );
   }
 }
+
+/** The end of each {@link BadResponseHeaderError} message, by its problem. */
+const HEADER_LINE_PROBLEMS = {
+  "no colon": "has no colon",
+  "bad name": "has a name that is not an HTTP token",
+  "control character": "has a control character in its value",
+  "repeated Content-Type": "repeats Content-Type",
+  "repeated Location": "repeats Location",
+} as const;
 
 /**
  * The response's `Content-Length` is not a whole number in ASCII digits, is larger than
  * `Number.MAX_SAFE_INTEGER`, or is given twice.
  */
 export class BadResponseContentLengthError extends RemoteProtocolError {
-  /** @param problem - What is wrong, naming the offending value. */
-  constructor(problem: string) {
-    super("ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH", `Invalid response Content-Length: ${problem}`, 502);
+  /**
+   * @param value - The offending value, or `null` when the header is given a second time
+   *   (whatever its value).
+   */
+  constructor(value: string | null) {
+    super(
+      "ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH",
+      value === null
+        ? "Invalid response Content-Length: given more than once"
+        : `Invalid response Content-Length: ${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`,
+      502,
+    );
   }
 }
 
@@ -435,10 +492,21 @@ export class ResponseHeadersTooLongError extends RemoteProtocolError {
  * declares.
  */
 export class IncompleteResponseError extends RemoteProtocolError {
-  /** @param problem - What was missing. */
-  constructor(problem: string) {
-    super("ERR_SCGI_INCOMPLETE_RESPONSE", `Connection closed ${problem}`, 502);
+  /**
+   * @param received - How far the response got: `"nothing"` (not one byte), `"headers"`
+   *   (part of the header block), or, for a body short of its `Content-Length`, how many
+   *   body bytes arrived and how many were declared.
+   */
+  constructor(received: "nothing" | "headers" | { readonly bodyBytes: number; readonly contentLength: number }) {
+    super("ERR_SCGI_INCOMPLETE_RESPONSE", `Connection closed ${incompleteResponseProblem(received)}`, 502);
   }
+}
+
+/** What {@link IncompleteResponseError} says was missing. */
+function incompleteResponseProblem(received: ConstructorParameters<typeof IncompleteResponseError>[0]): string {
+  if (received === "nothing") return "without sending a response";
+  if (received === "headers") return "before the end of the response's header block";
+  return `${received.bodyBytes} bytes into a response body whose Content-Length is ${received.contentLength}`;
 }
 
 /** The server sent more body bytes than the response's `Content-Length` declares. */

@@ -19,7 +19,7 @@ import { InvalidHeaderNameError, InvalidHeaderValueError, InvalidStatusError, No
  * Header names, lower-cased, that concern one HTTP hop only: the web server manages them
  * on its connection to the client, and an SCGI application must not send them.
  */
-export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -30,8 +30,59 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   "upgrade",
 ]);
 
+/**
+ * What a response header field is to SCGI, by its lower-cased name:
+ *
+ * - `"status"`: `Status`, which carries the status line in a CGI header block, so an
+ *   application gives it as the status, never as a header;
+ * - `"content-type"` and `"location"`: the two fields CGI gives a fixed place, and a
+ *   response has one of each at most;
+ * - `"content-length"`: the body's length, which a client holds the body to;
+ * - `"hop-by-hop"`: one of {@link HOP_BY_HOP_HEADERS}, which describe one connection only;
+ * - `"other"`: every other field, passed on as it is.
+ */
+export type FieldKind = "status" | "content-type" | "location" | "content-length" | "hop-by-hop" | "other";
+
+/**
+ * Classifies a response header field by its name, lower-cased (a token is ASCII, so
+ * `toLowerCase` is exact). The one place that says which fields SCGI treats apart: the
+ * `ResponseHeaders` constructor refuses or files them by it, the client's reader records
+ * or drops them by it, and the fetch bridge filters by it.
+ */
+export function classifyField(lowerName: string): FieldKind {
+  switch (lowerName) {
+    case "status":
+    case "content-type":
+    case "location":
+    case "content-length":
+      return lowerName;
+    default:
+      return HOP_BY_HOP_HEADERS.has(lowerName) ? "hop-by-hop" : "other";
+  }
+}
+
+/**
+ * The status code of a status line such as `"200 OK"`: its first three characters, which
+ * {@link isStatus} guarantees are digits, as a number.
+ */
+export function statusCode(status: string): number {
+  return Number(status.slice(0, 3));
+}
+
+/**
+ * The statuses whose responses have no content (RFC 9110, sections 15.3.5, 15.3.6 and
+ * 15.4.5): 204 No Content, 205 Reset Content and 304 Not Modified. A client does not hold
+ * their `Content-Length` against a body, and a web `Response` refuses them one.
+ */
+const BODILESS_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+
+/** Whether a response with status code `code` has no content (204, 205 or 304). */
+export function isBodilessStatus(code: number): boolean {
+  return BODILESS_STATUSES.has(code);
+}
+
 /** An RFC 9110 token: the only characters a header name (or a request method) may have. */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * A status line's content after `Status: `: a final status code (200 to 599; a 1xx code

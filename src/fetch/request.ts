@@ -14,7 +14,7 @@
 import { decodeLatin1 } from "../core/bytes.js";
 import type { EnvironmentValue } from "../core/environment.js";
 import type { RequestHeaders } from "../core/events.js";
-import { TOKEN } from "../core/header-rules.js";
+import { isToken } from "../core/header-rules.js";
 
 /** Options of {@link toRequest}. */
 export interface ToRequestOptions {
@@ -184,7 +184,7 @@ export function toRequest(
   const base: RequestInit = { headers: requestHeaders(headers, hasBody) };
   if (options.signal !== undefined) base.signal = options.signal;
   const url = requestURL(headers);
-  if (FORBIDDEN_METHODS.has(method.toUpperCase()) || !TOKEN.test(method)) {
+  if (FORBIDDEN_METHODS.has(method.toUpperCase()) || !isToken(method)) {
     // A method `Request` refuses (CONNECT, TRACE, TRACK, or not a token): the application
     // still sees the request, as a bodiless GET, and finds the real method in REQUEST_METHOD.
     // Checked here rather than left to `Request` throwing, because Bun's does not: it accepts

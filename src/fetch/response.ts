@@ -9,7 +9,7 @@
  */
 
 import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
-import { HOP_BY_HOP_HEADERS } from "../core/header-rules.js";
+import { classifyField, statusCode } from "../core/header-rules.js";
 import { REASON_PHRASES } from "./reason-phrases.js";
 
 const LOCAL_REDIRECTS = new WeakSet<Response>();
@@ -58,7 +58,9 @@ export function toResponseHeaders(response: Response): ResponseHeaders {
     return new ResponseHeaders(null, [["Location", response.headers.get("location") ?? ""]]);
   const fields: [string, string][] = [];
   for (const [name, value] of response.headers) {
-    if (!HOP_BY_HOP_HEADERS.has(name) && name !== "status") fields.push([name, value]);
+    // Headers yields lower-cased names.
+    const kind = classifyField(name);
+    if (kind !== "hop-by-hop" && kind !== "status") fields.push([name, value]);
   }
   return new ResponseHeaders(statusLine(response), fields);
 }
@@ -145,5 +147,5 @@ export function toResponse(headers: ResponseHeaders, body: ReadableStream<Uint8A
   if (headers.contentType !== null) fields.append("content-type", headers.contentType);
   if (headers.location !== null) fields.append("location", headers.location);
   for (const [name, value] of headers.otherHeaders) fields.append(name, value);
-  return new Response(body, { status: Number(status.slice(0, 3)), statusText: status.slice(4), headers: fields });
+  return new Response(body, { status: statusCode(status), statusText: status.slice(4), headers: fields });
 }

@@ -75,9 +75,8 @@ export class SCGIConnection {
   }
 
   /**
-   * Feeds bytes received from the peer; see {@link SCGIReader.receiveData}.
+   * {@inheritDoc SCGIReader.receiveData}
    *
-   * @param chunk - The bytes received, or an empty array at EOF.
    * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
    *   A malformed request never makes this method throw: {@link nextEvent} reports it.
    * @throws `TypeError` if `chunk` is not a `Uint8Array`.

@@ -22,13 +22,23 @@
  * @module
  */
 
-import { checkBytes, DIGIT_NINE, DIGIT_ZERO, decodeLatin1, parseDecimal } from "../core/bytes.js";
+import {
+  COLON,
+  COMMA,
+  DIGIT_NINE,
+  DIGIT_ONE,
+  DIGIT_ZERO,
+  decodeLatin1,
+  NUL,
+  parseDecimal,
+  SEMICOLON,
+  SPACE,
+} from "../core/bytes.js";
 import {
   BadContentLengthError,
   BadNetstringLengthError,
   BadNetstringTerminatorError,
   BadSCGIVersionError,
-  DataAfterEOFError,
   DuplicateVariableError,
   EmptyVariableNameError,
   EnvironmentNotNulTerminatedError,
@@ -38,13 +48,10 @@ import {
   MissingSCGIVariableError,
   OddStringCountError,
   PrematureEOFError,
-  type ProtocolError,
-  quoteBytes,
   type RemoteProtocolError,
 } from "../core/errors.js";
-import { EventQueue } from "../core/event-queue.js";
 import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "../core/events.js";
-import { rxBufferLimitOption } from "../core/receive-loop.js";
+import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
 
 /** Options of {@link SCGIReader}. */
@@ -88,11 +95,6 @@ export interface SCGIReaderOptions {
 /** The environment buffer's first size; most requests' environments fit in it. */
 const INITIAL_ENVIRONMENT_CAPACITY = 4096;
 
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const NUL = 0x00;
-const DIGIT_ONE = 0x31;
-
 /** The receive states other than ERROR, which is reported through the recorded error instead. */
 type ReadingState = Exclude<RXState, typeof RXState.ERROR>;
 
@@ -126,8 +128,8 @@ const RX_TRANSITIONS_IGNORING_EXTRA_DATA: typeof RX_TRANSITIONS = {
 const HTTP_PREFIX = "HTTP_";
 
 /** `", "`, which joins the values of a repeated header, and `"; "`, which joins cookies. */
-const LIST_SEPARATOR = Uint8Array.of(0x2c, 0x20);
-const COOKIE_SEPARATOR = Uint8Array.of(0x3b, 0x20);
+const LIST_SEPARATOR = Uint8Array.of(COMMA, SPACE);
+const COOKIE_SEPARATOR = Uint8Array.of(SEMICOLON, SPACE);
 
 /** Joins the values of a repeated header into one new array, in order, as an HTTP proxy would. */
 function joinValues(name: string, values: readonly Uint8Array[]): Uint8Array {
@@ -277,7 +279,7 @@ function declaredBodyLength(environment: ReadonlyMap<string, Uint8Array>): numbe
  * }
  * ```
  */
-export class SCGIReader {
+export class SCGIReader extends ReceiveLoop<RequestEvent> {
   /**
    * What each state does with the bytes of a chunk from `offset` on; each returns the
    * offset after what it consumed. Static, so that a reader carries no closures. Where a
@@ -304,15 +306,6 @@ export class SCGIReader {
   /** The state once every queued event is consumed; `ERROR` is reported through {@link #error} instead. */
   #state: ReadingState = RXState.HEADER_LENGTH;
 
-  /** The first error met; once set, the reader is dead and every call reports it. */
-  #error: ProtocolError | null = null;
-
-  /** Whether `receiveData` has been given an empty chunk. */
-  #eof = false;
-
-  /** Events parsed but not yet returned. */
-  readonly #queue = new EventQueue<RequestEvent>();
-
   /** HEADER_LENGTH: how many digits of the netstring length have arrived. */
   #lengthDigits = 0;
 
@@ -338,6 +331,7 @@ export class SCGIReader {
    *   `extraData` or `duplicateHeaders` is not one of its values.
    */
   constructor(options: SCGIReaderOptions = {}) {
+    super();
     const { extraData = "error", duplicateHeaders = "merge" } = options;
     const rxBufferLimit = rxBufferLimitOption(options.rxBufferLimit);
     if (extraData !== "error" && extraData !== "ignore") {
@@ -356,12 +350,7 @@ export class SCGIReader {
    * are parsed when bytes arrive, not when `nextEvent` is called.
    */
   get state(): RXState {
-    return this.#error === null ? this.#state : RXState.ERROR;
-  }
-
-  /** The error that stopped the reader, or `null` while it is healthy. */
-  get error(): ProtocolError | null {
-    return this.#error;
+    return this.error === null ? this.#state : RXState.ERROR;
   }
 
   /**
@@ -373,102 +362,52 @@ export class SCGIReader {
     return this.#environment?.length ?? 0;
   }
 
-  /** Whether `receiveData` has been told of EOF (given an empty chunk). */
-  get eof(): boolean {
-    return this.#eof;
+  /**
+   * Dispatches on the state: the handler of each part of the request takes what is its.
+   *
+   * @internal
+   */
+  protected override receiveFrom(chunk: Uint8Array, offset: number): number {
+    return SCGIReader.#HANDLERS[this.#state](this, chunk, offset);
   }
 
   /**
-   * Feeds bytes received from the peer. Parses as far as they allow and queues the
-   * resulting events for {@link nextEvent}.
+   * EOF: fine once the request is complete, premature before.
    *
-   * Body events are views into `chunk`: do not overwrite it while they are in use.
-   * Once an error has been recorded, further bytes are ignored.
-   *
-   * @param chunk - The bytes received (a Node `Buffer` works), or an empty array when the
-   *   peer has closed its side of the connection (EOF).
-   * @throws {@link DataAfterEOFError} if `chunk` is not empty and EOF was given before.
-   *   A malformed request never makes this method throw: {@link nextEvent} reports it.
-   * @throws `TypeError` if `chunk` is not a `Uint8Array`.
+   * @internal
    */
-  receiveData(chunk: Uint8Array): void {
-    checkBytes(chunk, "receiveData");
-    if (chunk.length === 0) {
-      this.#eof = true;
-      if (this.#error === null) this.#advance("eof");
-      return;
-    }
-    if (this.#eof) {
-      const error = new DataAfterEOFError(chunk.length);
-      this.#error ??= error;
-      throw error;
-    }
-    let offset = 0;
-    while (offset < chunk.length && this.#error === null) {
-      offset = SCGIReader.#HANDLERS[this.#state](this, chunk, offset);
-    }
-  }
-
-  /**
-   * Returns the next queued event, or `null` when none is queued (feed more bytes).
-   *
-   * @throws {@link RemoteProtocolError} (a leaf class of it) if the request is malformed,
-   *   and again on every later call; events queued before the error are discarded.
-   * @throws {@link LocalProtocolError} if an earlier call threw one.
-   */
-  nextEvent(): RequestEvent | null {
-    if (this.#error !== null) throw this.#error;
-    return this.#queue.shift();
-  }
-
-  /**
-   * Takes every queued event, in order: `for (const event of reader.events())`.
-   *
-   * @throws as {@link nextEvent} does, when the iteration reaches the error.
-   */
-  *events(): Generator<RequestEvent, void, undefined> {
-    for (let event = this.nextEvent(); event !== null; event = this.nextEvent()) yield event;
+  protected override receiveEOF(): void {
+    this.#advance("eof");
   }
 
   /**
    * Moves along {@link RX_TRANSITIONS}; an input the current state has no entry for is the
    * peer's error: EOF before the request is complete, or data after it.
-   *
    */
   #advance(input: ReaderInput): void {
     const next = this.#transitions[this.#state][input];
     if (next !== undefined) this.#state = next;
-    else this.#fail(input === "eof" ? new PrematureEOFError(this.#state) : new ExtraDataError());
-  }
-
-  /** Records the first error; the reader is dead from then on. */
-  #fail(error: ProtocolError): void {
-    this.#error ??= error;
+    else this.fail(input === "eof" ? new PrematureEOFError(this.#state) : new ExtraDataError());
   }
 
   /** HEADER_LENGTH: accumulates the netstring's decimal length, up to its colon. */
   #readLength(chunk: Uint8Array, offset: number): number {
     for (let index = offset; index < chunk.length; index++) {
       const byte = chunk[index] as number;
-      if (byte === COLON) {
-        if (this.#lengthDigits === 0) this.#fail(new BadNetstringLengthError('":" before any digit'));
-        else this.#startEnvironment();
+      if (byte === COLON && this.#lengthDigits > 0) {
+        this.#startEnvironment();
         return index + 1;
       }
-      if (byte < DIGIT_ZERO || byte > DIGIT_NINE) {
-        this.#fail(new BadNetstringLengthError(`${quoteBytes(Uint8Array.of(byte))} where a digit or ":" belongs`));
-        return index + 1;
-      }
-      if (byte === DIGIT_ZERO && this.#lengthDigits === 0) {
-        // A netstring length starting with 0 can only be 0 itself, the empty string, and
-        // an empty environment lacks the variables every request must carry.
-        this.#fail(new BadNetstringLengthError("a leading zero (the environment cannot be empty)"));
+      // Anything but a digit, a colon before any digit, and a leading zero (which could
+      // only be the length of an empty environment): the error tells them apart.
+      if (byte < DIGIT_ZERO || byte > DIGIT_NINE || (byte === DIGIT_ZERO && this.#lengthDigits === 0)) {
+        this.fail(new BadNetstringLengthError(byte, this.#lengthDigits));
         return index + 1;
       }
       this.#environmentLength = this.#environmentLength * 10 + (byte - DIGIT_ZERO);
       this.#lengthDigits++;
       if (this.#environmentLength > this.#rxBufferLimit) {
-        this.#fail(new EnvironmentTooLongError(this.#environmentLength, this.#rxBufferLimit));
+        this.fail(new EnvironmentTooLongError(this.#environmentLength, this.#rxBufferLimit));
         return index + 1;
       }
     }
@@ -504,7 +443,7 @@ export class SCGIReader {
     const terminator = chunk[offset] as number;
     this.#environment = null;
     if (terminator !== COMMA) {
-      this.#fail(new BadNetstringTerminatorError(terminator));
+      this.fail(new BadNetstringTerminatorError(terminator));
     } else {
       this.#acceptEnvironment(environment);
     }
@@ -516,10 +455,10 @@ export class SCGIReader {
     const environment = parseEnvironment(block, this.#mergeHTTPHeaders);
     const bodyLength = environment instanceof Map ? declaredBodyLength(environment) : environment;
     if (typeof bodyLength !== "number") {
-      this.#fail(bodyLength);
+      this.fail(bodyLength);
       return;
     }
-    this.#queue.push(receivedRequestHeaders(environment as Map<string, Uint8Array>));
+    this.queue(receivedRequestHeaders(environment as Map<string, Uint8Array>));
     this.#bodyRemaining = bodyLength;
     this.#advance("environment");
     if (bodyLength === 0) this.#endRequest();
@@ -528,9 +467,7 @@ export class SCGIReader {
   /** BODY: passes this chunk's share of the body on as a view, never buffering it. */
   #readBody(chunk: Uint8Array, offset: number): number {
     const taken = Math.min(chunk.length - offset, this.#bodyRemaining);
-    this.#queue.push(
-      new RequestBody(offset === 0 && taken === chunk.length ? chunk : chunk.subarray(offset, offset + taken)),
-    );
+    this.queue(new RequestBody(bodyView(chunk, offset, taken)));
     this.#bodyRemaining -= taken;
     if (this.#bodyRemaining === 0) this.#endRequest();
     return offset + taken;
@@ -538,7 +475,7 @@ export class SCGIReader {
 
   /** Queues `RequestEnd` and moves to DONE. */
   #endRequest(): void {
-    this.#queue.push(new RequestEnd());
+    this.queue(new RequestEnd());
     this.#advance("body");
   }
 

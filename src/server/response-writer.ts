@@ -9,7 +9,7 @@
  * @module
  */
 
-import { describeValue, writeLatin1 } from "../core/bytes.js";
+import { COLON, CR, describeValue, LF, SPACE, writeLatin1 } from "../core/bytes.js";
 import { BadEventInStateError, type ProtocolError } from "../core/errors.js";
 import { isValidated, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
 import { TXState } from "../core/states.js";
@@ -85,14 +85,14 @@ function encodeHeaders(headers: ResponseHeaders): Uint8Array {
   let offset = 0;
   for (const [name, value] of lines) {
     offset = writeLatin1(name, bytes, offset);
-    bytes[offset++] = 0x3a; // ":"
-    bytes[offset++] = 0x20; // " "
+    bytes[offset++] = COLON;
+    bytes[offset++] = SPACE;
     offset = writeLatin1(value, bytes, offset);
-    bytes[offset++] = 0x0d; // CR
-    bytes[offset++] = 0x0a; // LF
+    bytes[offset++] = CR;
+    bytes[offset++] = LF;
   }
-  bytes[offset++] = 0x0d;
-  bytes[offset] = 0x0a;
+  bytes[offset++] = CR;
+  bytes[offset] = LF;
   return bytes;
 }
 

@@ -25,8 +25,8 @@ import {
   SCGIConnection,
   TXState,
 } from "../../src/index.js";
-import { feedResponse, headerFields, responseShape } from "../support/response.js";
-import { chunkings, concat, entries, feed, latin1 } from "../support/scgi.js";
+import { eventShape, feedEvents } from "../support/feed.js";
+import { chunkings, concat, entries, headerFields, latin1 } from "../support/scgi.js";
 
 const XML_CALL = latin1(
   '<?xml version="1.0"?><methodCall><methodName>system.client_version</methodName><params></params></methodCall>',
@@ -47,8 +47,8 @@ function sent(environment: ConstructorParameters<typeof RequestHeaders>[0], body
 describe("a whole exchange", () => {
   it("an XML-RPC call: the request a server reads back, and the response however it is split", () => {
     const { wire } = sent({ CONTENT_LENGTH: String(XML_CALL.length), REQUEST_METHOD: "POST" }, XML_CALL);
-    const server = feed(new SCGIConnection(), [wire]);
-    expect(entries(server.environment)).toEqual([
+    const server = feedEvents(new SCGIConnection(), [wire]);
+    expect(entries(server.headers?.environment)).toEqual([
       ["CONTENT_LENGTH", "109"],
       ["SCGI", "1"],
       ["REQUEST_METHOD", "POST"],
@@ -56,9 +56,9 @@ describe("a whole exchange", () => {
     expect(server.body).toEqual(XML_CALL);
     for (const { label, chunks } of chunkings(ANSWER)) {
       const { conn } = sent({ CONTENT_LENGTH: String(XML_CALL.length) }, XML_CALL);
-      const outcome = feedResponse(conn, chunks);
+      const outcome = feedEvents(conn, chunks);
       expect(outcome.error, label).toBeUndefined();
-      expect(responseShape(outcome), label).toEqual(["ResponseHeaders", "ResponseBody", "ResponseEnd"]);
+      expect(eventShape(outcome), label).toEqual(["ResponseHeaders", "ResponseBody", "ResponseEnd"]);
       expect(headerFields(outcome.headers), label).toEqual({
         status: "200 OK",
         contentType: "text/xml",
@@ -87,7 +87,7 @@ describe("a whole exchange", () => {
     );
     expect(server.send(new ResponseEnd())).toBeNull();
     const client = sent({ CONTENT_LENGTH: "0" }).conn;
-    const outcome = feedResponse(client, [response]);
+    const outcome = feedEvents(client, [response]);
     expect(headerFields(outcome.headers)).toEqual({
       status: "201 Created",
       contentType: "text/plain",
@@ -112,21 +112,21 @@ describe("the request's method", () => {
 
   it("HEAD: the response's Content-Length is not held against its (absent) body", () => {
     const { conn } = sent({ CONTENT_LENGTH: "0", REQUEST_METHOD: "HEAD" });
-    const outcome = feedResponse(conn, [HEAD_ANSWER]);
+    const outcome = feedEvents(conn, [HEAD_ANSWER]);
     expect(outcome.error).toBeUndefined();
-    expect(responseShape(outcome)).toEqual(["ResponseHeaders", "ResponseEnd"]);
+    expect(eventShape(outcome)).toEqual(["ResponseHeaders", "ResponseEnd"]);
   });
 
   it("GET, or no method at all: it is", () => {
     for (const environment of [{ CONTENT_LENGTH: "0", REQUEST_METHOD: "GET" }, { CONTENT_LENGTH: "0" }]) {
       const { conn } = sent(environment);
-      expect(feedResponse(conn, [HEAD_ANSWER]).error).toBeInstanceOf(IncompleteResponseError);
+      expect(feedEvents(conn, [HEAD_ANSWER]).error).toBeInstanceOf(IncompleteResponseError);
     }
   });
 
   it("the method in any other case is another method (methods are case-sensitive)", () => {
     const { conn } = sent({ CONTENT_LENGTH: "0", REQUEST_METHOD: "head" });
-    expect(feedResponse(conn, [HEAD_ANSWER]).error).toBeInstanceOf(IncompleteResponseError);
+    expect(feedEvents(conn, [HEAD_ANSWER]).error).toBeInstanceOf(IncompleteResponseError);
   });
 
   it("a response that arrives before the request headers are sent is read as one with a body", () => {

@@ -16,7 +16,8 @@ import {
   SCGIReader,
   SCGIWriter,
 } from "../../src/index.js";
-import { concat, entries, feed, latin1 } from "../support/scgi.js";
+import { feedEvents } from "../support/feed.js";
+import { concat, entries, latin1 } from "../support/scgi.js";
 
 const text = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
 
@@ -26,8 +27,8 @@ describe("encodeRequest", () => {
     expect(text(bytes)).toBe(
       "62:CONTENT_LENGTH\x007\x00SCGI\x001\x00REQUEST_METHOD\x00POST\x00REQUEST_URI\x00/RPC2\x00,<call/>",
     );
-    const outcome = feed(new SCGIReader(), [bytes]);
-    expect(entries(outcome.environment)).toEqual([
+    const outcome = feedEvents(new SCGIReader(), [bytes]);
+    expect(entries(outcome.headers?.environment)).toEqual([
       ["CONTENT_LENGTH", "7"],
       ["SCGI", "1"],
       ["REQUEST_METHOD", "POST"],

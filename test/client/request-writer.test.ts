@@ -6,7 +6,6 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  BadEventInStateError,
   BodyLengthMismatchError,
   type EnvironmentInit,
   InvalidContentLengthError,
@@ -24,7 +23,9 @@ import {
   SCGIReader,
   TXState,
 } from "../../src/index.js";
-import { concat, entries, feed, latin1, utf8 } from "../support/scgi.js";
+import { feedEvents } from "../support/feed.js";
+import { concat, entries, latin1, utf8 } from "../support/scgi.js";
+import { type StateCase, transitionTable } from "../support/transitions.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
 
@@ -36,31 +37,14 @@ const EVENTS = {
 type EventName = keyof typeof EVENTS;
 
 /** How to bring a fresh writer into each state, and which events each state accepts. */
-const STATES: Record<string, { path: EventName[]; accepts: Partial<Record<EventName, TXState>> }> = {
+const STATES: Record<string, StateCase<EventName>> = {
   [TXState.HEADERS]: { path: [], accepts: { headers: TXState.BODY } },
   [TXState.BODY]: { path: ["headers"], accepts: { body: TXState.BODY, end: TXState.DONE } },
   [TXState.DONE]: { path: ["headers", "end"], accepts: {} },
 };
 
 describe("the transition table", () => {
-  for (const [state, { path, accepts }] of Object.entries(STATES)) {
-    for (const eventName of Object.keys(EVENTS) as EventName[]) {
-      const next = accepts[eventName];
-      it(`${state} + ${eventName} -> ${next ?? "BadEventInStateError"}`, () => {
-        const writer = new SCGIClientWriter();
-        for (const step of path) writer.send(EVENTS[step]());
-        expect(writer.state).toBe(state);
-        if (next === undefined) {
-          expect(() => writer.send(EVENTS[eventName]())).toThrow(BadEventInStateError);
-          expect(writer.state).toBe(TXState.ERROR);
-        } else {
-          writer.send(EVENTS[eventName]());
-          expect(writer.state).toBe(next);
-          expect(writer.error).toBeNull();
-        }
-      });
-    }
-  }
+  transitionTable(() => new SCGIClientWriter(), EVENTS, STATES);
 
   it("refuses a response event or a non-event, naming it", () => {
     expect(() => new SCGIClientWriter().send(new ResponseEnd() as unknown as RequestEvent)).toThrow(
@@ -140,9 +124,9 @@ describe("the environment netstring", () => {
     const head = writer.send(new RequestHeaders(variables)) as Uint8Array;
     const body = [writer.send(new RequestBody(latin1("hello "))), writer.send(new RequestBody(latin1("world")))];
     expect(writer.send(new RequestEnd())).toBeNull();
-    const outcome = feed(new SCGIReader({ duplicateHeaders: "error" }), [head, ...(body as Uint8Array[])]);
+    const outcome = feedEvents(new SCGIReader({ duplicateHeaders: "error" }), [head, ...(body as Uint8Array[])]);
     expect(outcome.error).toBeUndefined();
-    expect(entries(outcome.environment)).toEqual(variables);
+    expect(entries(outcome.headers?.environment)).toEqual(variables);
     expect(text(outcome.body)).toBe("hello world");
   });
 });

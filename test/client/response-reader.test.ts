@@ -22,8 +22,8 @@ import {
   SCGIClientReader,
   type SCGIClientReaderOptions,
 } from "../../src/index.js";
-import { feedResponse, headerFields, responseShape } from "../support/response.js";
-import { chunkings, latin1 } from "../support/scgi.js";
+import { eventShape, feedEvents } from "../support/feed.js";
+import { chunkings, headerFields, latin1 } from "../support/scgi.js";
 
 type RemoteErrorClass = abstract new (...args: never[]) => RemoteProtocolError;
 
@@ -180,6 +180,12 @@ const GOOD: { name: string; wire: string; options?: SCGIClientReaderOptions; exp
     expected: { status: "204 No Content", otherHeaders: [["Content-Length", "10"]] },
   },
   {
+    // RFC 9110 (15.3.6): a 205 has no content, as 204 and 304 have none.
+    name: "205 with a Content-Length and no body",
+    wire: "Status: 205 Reset Content\r\nContent-Length: 10\r\n\r\n",
+    expected: { status: "205 Reset Content", otherHeaders: [["Content-Length", "10"]] },
+  },
+  {
     name: "304 with the Content-Length of the unsent representation",
     wire: "Status: 304 Not Modified\r\nContent-Length: 1234\r\n\r\n",
     expected: { status: "304 Not Modified", otherHeaders: [["Content-Length", "1234"]] },
@@ -191,7 +197,7 @@ describe("good responses", () => {
     it(name, () => {
       const { body = "", ...fields } = expected;
       for (const { label, chunks } of chunkings(latin1(wire))) {
-        const outcome = feedResponse(new SCGIClientReader(options), chunks);
+        const outcome = feedEvents(new SCGIClientReader(options), chunks);
         expect(outcome.error, label).toBeUndefined();
         expect(headerFields(outcome.headers), label).toEqual({
           contentType: null,
@@ -200,7 +206,7 @@ describe("good responses", () => {
           ...fields,
         });
         expect(String.fromCharCode(...outcome.body), label).toBe(body);
-        expect(responseShape(outcome), label).toEqual(
+        expect(eventShape(outcome), label).toEqual(
           body === "" ? ["ResponseHeaders", "ResponseEnd"] : ["ResponseHeaders", "ResponseBody", "ResponseEnd"],
         );
         expect(outcome.headers, label).toBeInstanceOf(ResponseHeaders);
@@ -291,7 +297,7 @@ describe("hostile responses", () => {
   for (const { name, wire, error, options } of HOSTILE) {
     it(`${name}: ${error.name}`, () => {
       for (const { label, chunks } of chunkings(latin1(wire))) {
-        const outcome = feedResponse(new SCGIClientReader(options), chunks);
+        const outcome = feedEvents(new SCGIClientReader(options), chunks);
         expect(outcome.error, label).toBeInstanceOf(error);
         expect(outcome.error, label).toMatchObject({ httpStatus: 502 });
       }
@@ -300,7 +306,7 @@ describe("hostile responses", () => {
 
   it("accepts a header block exactly at the limit, with the body after it", () => {
     for (const { label, chunks } of chunkings(latin1("X-A: 1234\r\n\r\nbody"))) {
-      const outcome = feedResponse(new SCGIClientReader({ rxBufferLimit: 13 }), chunks);
+      const outcome = feedEvents(new SCGIClientReader({ rxBufferLimit: 13 }), chunks);
       expect(outcome.error, label).toBeUndefined();
       expect(String.fromCharCode(...outcome.body), label).toBe("body");
     }
@@ -323,19 +329,17 @@ describe("hostile responses", () => {
   });
 
   it("says whether the server sent nothing at all or stopped inside the headers", () => {
-    expect(feedResponse(new SCGIClientReader(), []).error?.message).toBe(
-      "Connection closed without sending a response",
-    );
-    expect(feedResponse(new SCGIClientReader(), [latin1("Status: 200")]).error?.message).toBe(
+    expect(feedEvents(new SCGIClientReader(), []).error?.message).toBe("Connection closed without sending a response");
+    expect(feedEvents(new SCGIClientReader(), [latin1("Status: 200")]).error?.message).toBe(
       "Connection closed before the end of the response's header block",
     );
-    expect(feedResponse(new SCGIClientReader(), [latin1("Content-Length: 5\r\n\r\nabc")]).error?.message).toBe(
+    expect(feedEvents(new SCGIClientReader(), [latin1("Content-Length: 5\r\n\r\nabc")]).error?.message).toBe(
       "Connection closed 3 bytes into a response body whose Content-Length is 5",
     );
   });
 
   it("quotes the offending line, escaped", () => {
-    expect(feedResponse(new SCGIClientReader(), [latin1("X-A: a\x00b\r\n\r\n")]).error?.message).toBe(
+    expect(feedEvents(new SCGIClientReader(), [latin1("X-A: a\x00b\r\n\r\n")]).error?.message).toBe(
       'Response header line "X-A: a\\x00b" has a control character in its value',
     );
   });
@@ -449,7 +453,7 @@ describe("states, views and the small API", () => {
   });
 
   it("a request method other than HEAD holds the body to its Content-Length", () => {
-    const outcome = feedResponse(new SCGIClientReader({ requestMethod: "GET" }), [latin1("Content-Length: 5\r\n\r\n")]);
+    const outcome = feedEvents(new SCGIClientReader({ requestMethod: "GET" }), [latin1("Content-Length: 5\r\n\r\n")]);
     expect(outcome.error).toBeInstanceOf(IncompleteResponseError);
   });
 });

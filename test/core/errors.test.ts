@@ -61,7 +61,7 @@ describe("the error tree", () => {
     expect(new sioscgi.BadNetstringTerminatorError(0x40).message).toBe(
       'Environment netstring ends with "@" instead of ","',
     );
-    expect(new sioscgi.BadResponseHeaderError(latin1("X Y: z\r"), "has a name that is not an HTTP token").message).toBe(
+    expect(new sioscgi.BadResponseHeaderError(latin1("X Y: z\r"), "bad name").message).toBe(
       'Response header line "X Y: z\\x0d" has a name that is not an HTTP token',
     );
     expect(new sioscgi.InvalidVariableNameError("A\0B").message).toBe(
@@ -76,6 +76,59 @@ describe("the error tree", () => {
     expect(new sioscgi.NotISO88591Error("Request variable name", "Ω").message).toBe(
       'Request variable name "\\u03a9" is not encodable in ISO-8859-1',
     );
+  });
+});
+
+describe("messages composed by the class from what went wrong", () => {
+  it.each([
+    [new sioscgi.BadNetstringLengthError(0x3a, 0), 'Invalid netstring length: ":" before any digit'],
+    [
+      new sioscgi.BadNetstringLengthError(0x30, 0),
+      "Invalid netstring length: a leading zero (the environment cannot be empty)",
+    ],
+    [new sioscgi.BadNetstringLengthError(0x6e, 2), 'Invalid netstring length: "n" where a digit or ":" belongs'],
+    [
+      new sioscgi.NonDocumentHeadersError("no location"),
+      "A response with status null must have a non-empty Location header",
+    ],
+    [
+      new sioscgi.NonDocumentHeadersError("other headers"),
+      "A response with status null must have no header but Location",
+    ],
+    [
+      new sioscgi.BadResponseStatusError("Status header", "999"),
+      'Invalid response status: Status header "999" is not a code from 200 to 599, optionally followed by a space and a reason phrase',
+    ],
+    [
+      new sioscgi.BadResponseStatusError("status line", "404 Not Found", "200 OK"),
+      'Invalid response status: a status line "404 Not Found" after the status "200 OK"',
+    ],
+    [new sioscgi.BadResponseHeaderError(latin1("nocolon"), "no colon"), 'Response header line "nocolon" has no colon'],
+    [
+      new sioscgi.BadResponseHeaderError(latin1("X: a\x00"), "control character"),
+      'Response header line "X: a\\x00" has a control character in its value',
+    ],
+    [
+      new sioscgi.BadResponseHeaderError(latin1("Location: /b"), "repeated Location"),
+      'Response header line "Location: /b" repeats Location',
+    ],
+    [
+      new sioscgi.BadResponseHeaderError(latin1("Content-Type: a/b"), "repeated Content-Type"),
+      'Response header line "Content-Type: a/b" repeats Content-Type',
+    ],
+    [new sioscgi.BadResponseContentLengthError(null), "Invalid response Content-Length: given more than once"],
+    [
+      new sioscgi.BadResponseContentLengthError("-1"),
+      'Invalid response Content-Length: "-1" is not a whole number in ASCII digits up to 2^53 - 1',
+    ],
+    [new sioscgi.IncompleteResponseError("nothing"), "Connection closed without sending a response"],
+    [new sioscgi.IncompleteResponseError("headers"), "Connection closed before the end of the response's header block"],
+    [
+      new sioscgi.IncompleteResponseError({ bodyBytes: 3, contentLength: 5 }),
+      "Connection closed 3 bytes into a response body whose Content-Length is 5",
+    ],
+  ])("%s", (error, message) => {
+    expect(error.message).toBe(message);
   });
 });
 

@@ -19,8 +19,10 @@ import {
   ResponseBody,
   ResponseEnd,
   ResponseHeaders,
+  SCGIReader,
   StatusHeaderError,
 } from "../../src/index.js";
+import { scgiRequest } from "../support/scgi.js";
 
 describe("discriminants", () => {
   it("each event carries its class name as a literal type", () => {
@@ -53,6 +55,35 @@ describe("discriminants", () => {
         new RequestEnd(),
       ].map(describe),
     ).toEqual(["headers(1)", "body(3)", "end"]);
+  });
+});
+
+describe("RequestHeaders of a received request", () => {
+  /** The RequestHeaders a reader makes of a small request. */
+  function received(): RequestHeaders {
+    const reader = new SCGIReader();
+    reader.receiveData(
+      scgiRequest([
+        ["CONTENT_LENGTH", "0"],
+        ["SCGI", "1"],
+      ]),
+    );
+    return reader.nextEvent() as RequestHeaders;
+  }
+
+  it("keeps the reader's environment, whose values are already bytes", () => {
+    const { environment } = received();
+    expect(environment.get("SCGI")).toEqual(Uint8Array.of(0x31));
+  });
+
+  it("a received environment passed to the constructor again is converted into a new Map", () => {
+    const { environment } = received();
+    // A JavaScript caller can put a string into the received Map; a new RequestHeaders
+    // must encode it, not keep it.
+    (environment as Map<string, unknown>).set("X_ADDED", "é");
+    const again = new RequestHeaders(environment);
+    expect(again.environment).not.toBe(environment);
+    expect(again.environment.get("X_ADDED")).toEqual(Uint8Array.of(0xe9));
   });
 });
 

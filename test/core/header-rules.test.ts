@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { checkField, checkStatus } from "../../src/core/header-rules.js";
+import { checkField, checkStatus, classifyField, isBodilessStatus, statusCode } from "../../src/core/header-rules.js";
 import {
   InvalidHeaderNameError,
   InvalidHeaderValueError,
@@ -89,5 +89,32 @@ describe("checkField", () => {
     expect(() => checkField("X-Thing", "a\r\nb")).toThrow(
       'Response X-Thing value "a\\x0d\\x0ab" holds a control character or leading or trailing whitespace',
     );
+  });
+});
+
+describe("classifyField", () => {
+  it.each([
+    ["status", "status"],
+    ["content-type", "content-type"],
+    ["location", "location"],
+    ["content-length", "content-length"],
+    ["connection", "hop-by-hop"],
+    ["transfer-encoding", "hop-by-hop"],
+    ["upgrade", "hop-by-hop"],
+    ["x-powered-by", "other"],
+    ["set-cookie", "other"],
+  ])("classifies %j as %j", (lowerName, kind) => {
+    expect(classifyField(lowerName)).toBe(kind);
+  });
+});
+
+describe("statusCode and the bodiless statuses", () => {
+  it("reads the code of a status with or without a reason phrase", () => {
+    expect(statusCode("404 Not Found")).toBe(404);
+    expect(statusCode("204")).toBe(204);
+  });
+
+  it("204, 205 and 304 have no content (RFC 9110); their neighbours do", () => {
+    expect([200, 203, 204, 205, 206, 303, 304, 305].filter(isBodilessStatus)).toEqual([204, 205, 304]);
   });
 });

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCGIClientReader } from "../../src/index.js";
-import { feedResponse } from "../support/response.js";
+import { feedEvents } from "../support/feed.js";
 import { latin1, scgiRequest } from "../support/scgi.js";
 import { program, type ServerProcess } from "./harness.js";
 import { callSCGI } from "./scgi-client.js";
@@ -158,7 +158,7 @@ describe("sioscgi's client against rTorrent's XML-RPC interface", () => {
       socket.end(request);
       const chunks: Buffer[] = [];
       for await (const chunk of socket) chunks.push(chunk as Buffer);
-      return feedResponse(new SCGIClientReader(), chunks);
+      return feedEvents(new SCGIClientReader(), chunks);
     };
 
     it("CONTENT_LENGTH after SCGI, which the SCGI specification forbids: rTorrent closes without a byte", async () => {

@@ -32,7 +32,8 @@ import {
   SCGIConnection,
   TXState,
 } from "../../src/index.js";
-import { chunkings, concat, entries, feed, latin1, scgiRequest, shape } from "../support/scgi.js";
+import { eventShape, feedEvents } from "../support/feed.js";
+import { chunkings, concat, entries, latin1, scgiRequest } from "../support/scgi.js";
 
 /** The request of 3.0.1's suite: a POST of 27 bytes to /deepthought. */
 const REQUEST = latin1(
@@ -127,11 +128,11 @@ describe("3.0.1: good requests and responses", () => {
 
   it("gives the same headers, body and event order however the request is split", () => {
     for (const { label, chunks } of chunkings(REQUEST)) {
-      const outcome = feed(new SCGIConnection(), chunks);
+      const outcome = feedEvents(new SCGIConnection(), chunks);
       expect(outcome.error, label).toBeUndefined();
-      expect(entries(outcome.environment), label).toEqual(REQUEST_ENVIRONMENT);
+      expect(entries(outcome.headers?.environment), label).toEqual(REQUEST_ENVIRONMENT);
       expect(text(outcome.body), label).toBe(REQUEST_BODY);
-      expect(shape(outcome), label).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+      expect(eventShape(outcome), label).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
     }
   });
 
@@ -285,7 +286,7 @@ describe("3.0.1: bad received data", () => {
   for (const { name, bytes, error } of BAD_REQUESTS) {
     it(`${name}: ${error.name} from nextEvent, however the bytes are split`, () => {
       for (const { label, chunks } of chunkings(bytes)) {
-        const outcome = feed(new SCGIConnection(), chunks);
+        const outcome = feedEvents(new SCGIConnection(), chunks);
         expect(outcome.error, label).toBeInstanceOf(error);
         expect(outcome.error, label).toBeInstanceOf(RemoteProtocolError);
       }
@@ -494,8 +495,8 @@ describe("events()", () => {
 describe("options", () => {
   it("passes the reader's policies through", () => {
     const request = concat(REQUEST, latin1("extra"));
-    expect(feed(new SCGIConnection(), [request]).error).toBeInstanceOf(ExtraDataError);
-    expect(feed(new SCGIConnection({ extraData: "ignore" }), [request]).error).toBeUndefined();
+    expect(feedEvents(new SCGIConnection(), [request]).error).toBeInstanceOf(ExtraDataError);
+    expect(feedEvents(new SCGIConnection({ extraData: "ignore" }), [request]).error).toBeUndefined();
   });
 
   it("rxBufferLimit bounds the environment", () => {
@@ -504,10 +505,10 @@ describe("options", () => {
       ["SCGI", "1"],
       ["X", "y".repeat(100)],
     ]);
-    expect(feed(new SCGIConnection({ rxBufferLimit: 100 }), [request]).error?.code).toBe(
+    expect(feedEvents(new SCGIConnection({ rxBufferLimit: 100 }), [request]).error?.code).toBe(
       "ERR_SCGI_ENVIRONMENT_TOO_LONG",
     );
-    expect(feed(new SCGIConnection({ rxBufferLimit: 200 }), [request]).error).toBeUndefined();
+    expect(feedEvents(new SCGIConnection({ rxBufferLimit: 200 }), [request]).error).toBeUndefined();
   });
 
   it.each([0, -1, 1.5, Number.NaN, 2 ** 30 + 1])("rejects rxBufferLimit %s", (limit) => {

@@ -29,7 +29,8 @@ import {
   SCGIReader,
   type SCGIReaderOptions,
 } from "../../src/index.js";
-import { chunkings, concat, entries, feed, latin1, scgiRequest, shape, utf8 } from "../support/scgi.js";
+import { eventShape, feedEvents } from "../support/feed.js";
+import { chunkings, concat, entries, latin1, scgiRequest, utf8 } from "../support/scgi.js";
 
 type RemoteErrorClass = abstract new (...args: never[]) => RemoteProtocolError;
 
@@ -186,7 +187,7 @@ describe("hostile inputs", () => {
   for (const { name, bytes, error, options } of HOSTILE) {
     it(`${name}: ${error.name}`, () => {
       for (const { label, chunks } of chunkings(bytes)) {
-        const outcome = feed(new SCGIReader(options), chunks);
+        const outcome = feedEvents(new SCGIReader(options), chunks);
         expect(outcome.error, label).toBeInstanceOf(error);
       }
     });
@@ -224,13 +225,15 @@ describe("hostile inputs", () => {
       ...MINIMAL,
       ...Array.from({ length: 20_000 }, (): [string, string] => ["HTTP_A", "xy"]),
     ];
-    const outcome = feed(new SCGIReader({ rxBufferLimit: 1 << 20 }), [scgiRequest(variables)]);
-    expect(outcome.environment?.get("HTTP_A")?.length).toBe(20_000 * 2 + 19_999 * 2);
+    const outcome = feedEvents(new SCGIReader({ rxBufferLimit: 1 << 20 }), [scgiRequest(variables)]);
+    expect(outcome.headers?.environment?.get("HTTP_A")?.length).toBe(20_000 * 2 + 19_999 * 2);
   });
 
   it("suggests 413 for a CONTENT_LENGTH too large to represent and 400 for a malformed one", () => {
-    expect(feed(new SCGIReader(), [withContentLength("9007199254740992")]).error).toMatchObject({ httpStatus: 413 });
-    expect(feed(new SCGIReader(), [withContentLength("12a")]).error).toMatchObject({ httpStatus: 400 });
+    expect(feedEvents(new SCGIReader(), [withContentLength("9007199254740992")]).error).toMatchObject({
+      httpStatus: 413,
+    });
+    expect(feedEvents(new SCGIReader(), [withContentLength("12a")]).error).toMatchObject({ httpStatus: 400 });
   });
 });
 
@@ -240,16 +243,16 @@ describe("fuzzing findings", () => {
     // byte, the request's events are taken first. Queued events are discarded at an error (as
     // in sioscgi), so only the error is the same, and the fuzz oracle compares only that.
     const request = concat(REQUEST_27, latin1("constructor.prototype"));
-    const errors = chunkings(request).map(({ chunks }) => feed(new SCGIReader(), chunks).error?.code);
+    const errors = chunkings(request).map(({ chunks }) => feedEvents(new SCGIReader(), chunks).error?.code);
     expect(new Set(errors)).toEqual(new Set(["ERR_SCGI_EXTRA_DATA"]));
-    expect(feed(new SCGIReader(), [request]).events).toEqual([]);
+    expect(feedEvents(new SCGIReader(), [request]).events).toEqual([]);
   });
 });
 
 describe("good requests", () => {
   it("accepts CONTENT_LENGTH with leading zeros", () => {
     for (const { label, chunks } of chunkings(withContentLength("0003", "abc"))) {
-      const outcome = feed(new SCGIReader(), chunks);
+      const outcome = feedEvents(new SCGIReader(), chunks);
       expect(outcome.error, label).toBeUndefined();
       expect(String.fromCharCode(...outcome.body), label).toBe("abc");
     }
@@ -265,7 +268,7 @@ describe("good requests", () => {
 
   it("accepts an environment exactly at the limit", () => {
     const request = scgiRequest(MINIMAL);
-    expect(feed(new SCGIReader({ rxBufferLimit: 24 }), [request]).error).toBeUndefined();
+    expect(feedEvents(new SCGIReader({ rxBufferLimit: 24 }), [request]).error).toBeUndefined();
   });
 
   it("keeps variables in wire order, with empty values and values holding any byte but NUL", () => {
@@ -277,7 +280,7 @@ describe("good requests", () => {
       ["UTF8", String.fromCharCode(...utf8("é"))],
     ];
     for (const { label, chunks } of chunkings(scgiRequest(variables))) {
-      expect(entries(feed(new SCGIReader(), chunks).environment), label).toEqual(variables);
+      expect(entries(feedEvents(new SCGIReader(), chunks).headers?.environment), label).toEqual(variables);
     }
   });
 
@@ -294,7 +297,7 @@ describe("good requests", () => {
     const reversed: [string, string][] = [...MINIMAL, ...variables.slice(2).reverse()];
     for (const request of [variables, reversed, variables, reversed]) {
       const reader = new SCGIReader({ rxBufferLimit: 1 << 20 });
-      expect(entries(feed(reader, [scgiRequest(request)]).environment)).toEqual(request);
+      expect(entries(feedEvents(reader, [scgiRequest(request)]).headers?.environment)).toEqual(request);
     }
   });
 
@@ -302,7 +305,7 @@ describe("good requests", () => {
     for (const name of ["HTTP_AB", "HTTP_AC", "HTTP_BA", "HTTP_AB", "HTTP_A\xc2"]) {
       const variables: [string, string][] = [...MINIMAL, [name, "v"]];
       for (const { label, chunks } of chunkings(scgiRequest(variables))) {
-        expect(entries(feed(new SCGIReader(), chunks).environment), label).toEqual(variables);
+        expect(entries(feedEvents(new SCGIReader(), chunks).headers?.environment), label).toEqual(variables);
       }
     }
   });
@@ -335,15 +338,15 @@ describe("good requests", () => {
     const reader = new SCGIReader();
     reader.receiveData(withContentLength("4"));
     for (const piece of ["a", "bc", "d"]) reader.receiveData(latin1(piece));
-    const outcome = feed(reader, []);
+    const outcome = feedEvents(reader, []);
     expect(
       outcome.events.filter((event) => event instanceof RequestBody).map((event) => String.fromCharCode(...event.data)),
     ).toEqual(["a", "bc", "d"]);
-    expect(shape(outcome)).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+    expect(eventShape(outcome)).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
   });
 
   it("a bodiless request gives no body event at all", () => {
-    const outcome = feed(new SCGIReader(), [scgiRequest(MINIMAL)]);
+    const outcome = feedEvents(new SCGIReader(), [scgiRequest(MINIMAL)]);
     expect(outcome.events.map((event) => event.type)).toEqual(["RequestHeaders", "RequestEnd"]);
   });
 
@@ -374,7 +377,7 @@ describe("the reader's API", () => {
     const request = withContentLength("2", "ab");
     reader.receiveData(request.subarray(0, -1));
     reader.receiveData(request.subarray(-1));
-    expect(feed(reader, []).events.map((event) => event.type)).toEqual([
+    expect(feedEvents(reader, []).events.map((event) => event.type)).toEqual([
       "RequestHeaders",
       "RequestBody",
       "RequestBody",
@@ -412,7 +415,7 @@ describe("the reader's API", () => {
     const request = scgiRequest(MINIMAL);
     const padded = concat(latin1("junk"), request);
     for (const chunk of [Buffer.from(request), padded.subarray(4)]) {
-      expect(feed(new SCGIReader(), [chunk]).events.map((event) => event.type)).toEqual([
+      expect(feedEvents(new SCGIReader(), [chunk]).events.map((event) => event.type)).toEqual([
         "RequestHeaders",
         "RequestEnd",
       ]);
@@ -427,16 +430,16 @@ describe("repeated HTTP headers (option duplicateHeaders)", () => {
   );
 
   it("the fixture really repeats variables, which sioscgi 3.0.1 would reject", () => {
-    expect(feed(new SCGIReader({ duplicateHeaders: "error" }), [NGINX_1_22]).error).toBeInstanceOf(
+    expect(feedEvents(new SCGIReader({ duplicateHeaders: "error" }), [NGINX_1_22]).error).toBeInstanceOf(
       DuplicateVariableError,
     );
   });
 
   it("merges each repeated HTTP_ variable in order, cookies with '; ', keeping its first position", () => {
     for (const { label, chunks } of chunkings(NGINX_1_22)) {
-      const outcome = feed(new SCGIReader(), chunks);
+      const outcome = feedEvents(new SCGIReader(), chunks);
       expect(outcome.error, label).toBeUndefined();
-      const variables = entries(outcome.environment);
+      const variables = entries(outcome.headers?.environment);
       expect(variables.slice(-5), label).toEqual([
         ["HTTP_ACCEPT", "*/*"],
         ["HTTP_X_A", "1, 2"],
@@ -453,17 +456,17 @@ describe("repeated HTTP headers (option duplicateHeaders)", () => {
 
   it("merges three values, and empty ones, as a proxy joining header lines would", () => {
     const request = scgiRequest([...MINIMAL, ["HTTP_X", "a"], ["HTTP_X", ""], ["HTTP_X", "c"]]);
-    expect(entries(feed(new SCGIReader(), [request]).environment)).toContainEqual(["HTTP_X", "a, , c"]);
+    expect(entries(feedEvents(new SCGIReader(), [request]).headers?.environment)).toContainEqual(["HTTP_X", "a, , c"]);
   });
 });
 
 describe("data after the body (option extraData)", () => {
   it('"ignore" ends the request at CONTENT_LENGTH and discards the rest unbuffered', () => {
     for (const { label, chunks } of chunkings(withContentLength("3", "abcdef"))) {
-      const outcome = feed(new SCGIReader({ extraData: "ignore" }), chunks);
+      const outcome = feedEvents(new SCGIReader({ extraData: "ignore" }), chunks);
       expect(outcome.error, label).toBeUndefined();
       expect(String.fromCharCode(...outcome.body), label).toBe("abc");
-      expect(shape(outcome), label).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
+      expect(eventShape(outcome), label).toEqual(["RequestHeaders", "RequestBody", "RequestEnd"]);
     }
   });
 
@@ -478,7 +481,7 @@ describe("data after the body (option extraData)", () => {
 
   it('"error" (the default) gives the same message however the bytes are split', () => {
     const messages = chunkings(withContentLength("1", "abcd")).map(
-      ({ chunks }) => feed(new SCGIReader(), chunks).error?.message,
+      ({ chunks }) => feedEvents(new SCGIReader(), chunks).error?.message,
     );
     expect(new Set(messages)).toEqual(new Set(["Received data beyond the CONTENT_LENGTH of the request body"]));
   });

@@ -14,6 +14,7 @@ import {
   TXState,
 } from "../../src/index.js";
 import { latin1 } from "../support/scgi.js";
+import { type StateCase, transitionTable } from "../support/transitions.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : String.fromCharCode(...bytes));
 
@@ -26,7 +27,7 @@ const EVENTS = {
 type EventName = keyof typeof EVENTS;
 
 /** How to bring a fresh writer into each state, and which events each state accepts. */
-const STATES: Record<string, { path: EventName[]; accepts: Partial<Record<EventName, TXState>> }> = {
+const STATES: Record<string, StateCase<EventName>> = {
   [TXState.HEADERS]: {
     path: [],
     accepts: { "document headers": TXState.BODY, "headers without document": TXState.NO_BODY },
@@ -37,24 +38,7 @@ const STATES: Record<string, { path: EventName[]; accepts: Partial<Record<EventN
 };
 
 describe("the transition table", () => {
-  for (const [state, { path, accepts }] of Object.entries(STATES)) {
-    for (const eventName of Object.keys(EVENTS) as EventName[]) {
-      const next = accepts[eventName];
-      it(`${state} + ${eventName} -> ${next ?? "BadEventInStateError"}`, () => {
-        const writer = new SCGIWriter();
-        for (const step of path) writer.send(EVENTS[step]());
-        expect(writer.state).toBe(state);
-        if (next === undefined) {
-          expect(() => writer.send(EVENTS[eventName]())).toThrow(BadEventInStateError);
-          expect(writer.state).toBe(TXState.ERROR);
-        } else {
-          writer.send(EVENTS[eventName]());
-          expect(writer.state).toBe(next);
-          expect(writer.error).toBeNull();
-        }
-      });
-    }
-  }
+  transitionTable(() => new SCGIWriter(), EVENTS, STATES);
 
   it("an error is sticky: the same error from every later send", () => {
     const writer = new SCGIWriter();

@@ -1,10 +1,11 @@
 /**
- * Test-side helpers: an SCGI request encoder written independently of the library, the
- * ways of cutting a byte string into chunks that every parser test runs through, and a
- * driver that feeds chunks to a receiver and gathers what comes out.
+ * Test-side helpers: an SCGI request encoder written independently of the library, and
+ * the ways of cutting a byte string into chunks that every parser test runs through (the
+ * driver that feeds them is in feed.ts), and events as plain data for readable equality
+ * checks.
  */
 
-import { type ProtocolError, RequestBody, type RequestEvent, RequestHeaders } from "../../src/index.js";
+import type { ResponseHeaders } from "../../src/index.js";
 
 /** Bytes of an ASCII/Latin-1 string, one byte per char code (test inputs only). */
 export function latin1(text: string): Uint8Array {
@@ -63,61 +64,14 @@ export function chunkings(bytes: Uint8Array): Chunking[] {
   return result;
 }
 
-/** Anything that takes bytes and gives request events: SCGIConnection or SCGIReader. */
-export interface RequestReceiver {
-  receiveData(chunk: Uint8Array): void;
-  nextEvent(): RequestEvent | null;
-}
-
-/** What a receiver made of an input. */
-export interface Outcome {
-  /** Every event, in order. */
-  readonly events: RequestEvent[];
-  /** The environment of the RequestHeaders event, if one came. */
-  readonly environment: ReadonlyMap<string, Uint8Array> | undefined;
-  /** The body events' bytes, concatenated. */
-  readonly body: Uint8Array;
-  /** The error nextEvent threw, if any. */
-  readonly error: ProtocolError | undefined;
-}
-
-/** Feeds `chunks` (then EOF, unless `eof` is false), draining events after each call. */
-export function feed(receiver: RequestReceiver, chunks: readonly Uint8Array[], eof = true): Outcome {
-  const events: RequestEvent[] = [];
-  let error: ProtocolError | undefined;
-  const drain = (): boolean => {
-    try {
-      for (let event = receiver.nextEvent(); event !== null; event = receiver.nextEvent()) events.push(event);
-      return true;
-    } catch (caught) {
-      error = caught as ProtocolError;
-      return false;
-    }
-  };
-  for (const chunk of chunks) {
-    receiver.receiveData(chunk);
-    if (!drain()) break;
-  }
-  if (eof && error === undefined) {
-    receiver.receiveData(new Uint8Array(0));
-    drain();
-  }
-  const headers = events.find((event) => event instanceof RequestHeaders);
-  const body = concat(...events.filter((event) => event instanceof RequestBody).map((event) => event.data));
-  return { events, environment: headers?.environment, body, error };
-}
-
-/** The sequence of event types, with body events merged: the shape chunking must not change. */
-export function shape(outcome: Outcome): string[] {
-  const types: string[] = [];
-  for (const event of outcome.events) {
-    if (event instanceof RequestBody && types.at(-1) === "RequestBody") continue;
-    types.push(event.type);
-  }
-  return types;
-}
-
 /** The environment as plain `[name, value-as-latin1]` pairs, for readable equality checks. */
 export function entries(environment: ReadonlyMap<string, Uint8Array> | undefined): [string, string][] {
   return [...(environment ?? [])].map(([name, value]) => [name, String.fromCharCode(...value)]);
+}
+
+/** A ResponseHeaders as plain data, for readable equality checks. */
+export function headerFields(headers: ResponseHeaders | undefined): unknown {
+  if (headers === undefined) return undefined;
+  const { status, contentType, location, otherHeaders } = headers;
+  return { status, contentType, location, otherHeaders: otherHeaders.map(([name, value]) => [name, value]) };
 }
