@@ -160,12 +160,28 @@ function headerBlockBytes(size: number): Uint8Array {
   return new Uint8Array(headerBlocks.bytes.buffer, start, size);
 }
 
+/** Writes the line `name: value` and its CRLF into `block` at `offset`; returns the offset after it. */
+function writeHeaderLine(block: Uint8Array, offset: number, name: string, value: string): number {
+  let at = writeLatin1(name, block, offset);
+  block[at++] = COLON;
+  block[at++] = SPACE;
+  at = writeLatin1(value, block, at);
+  block[at++] = CR;
+  block[at++] = LF;
+  return at;
+}
+
+/** The bytes of the line `name: value` and its CRLF, or none for a `null` value. */
+function lineSize(name: string, value: string | null): number {
+  return value === null ? 0 : name.length + value.length + 4;
+}
+
 /**
  * Encodes a header block, `Name: value` lines each ended by CRLF and then an empty line,
- * in the order CGI gives each kind of response: a local redirect or a client redirect
- * without document, `Location` alone; a client redirect with document, `Location`, then
- * `Status`, then the document's headers; a document, `Content-Type`, then `Status`, then
- * the rest.
+ * in the order CGI gives each kind of response: a document, `Content-Type`, then
+ * `Status`, then the rest; a client redirect with document, `Location`, then `Status`,
+ * then the document's headers; a local redirect or a client redirect without document,
+ * `Location` alone (the constructor has checked that there is nothing else).
  */
 function encodeHeaderBlock(
   status: string | null,
@@ -173,26 +189,15 @@ function encodeHeaderBlock(
   location: string | null,
   otherHeaders: readonly (readonly [string, string])[],
 ): Uint8Array {
-  const lines: (readonly [string, string])[] = [];
-  if (location !== null) lines.push(["Location", location]);
-  if (status !== null) {
-    if (location === null && contentType !== null) lines.push(["Content-Type", contentType]);
-    lines.push(["Status", status]);
-    if (location !== null && contentType !== null) lines.push(["Content-Type", contentType]);
-    lines.push(...otherHeaders);
-  }
-  let size = 2;
-  for (const [name, value] of lines) size += name.length + value.length + 4;
+  let size = 2 + lineSize("Status", status) + lineSize("Content-Type", contentType) + lineSize("Location", location);
+  for (const [name, value] of otherHeaders) size += lineSize(name, value);
   const block = headerBlockBytes(size);
   let offset = 0;
-  for (const [name, value] of lines) {
-    offset = writeLatin1(name, block, offset);
-    block[offset++] = COLON;
-    block[offset++] = SPACE;
-    offset = writeLatin1(value, block, offset);
-    block[offset++] = CR;
-    block[offset++] = LF;
-  }
+  if (location !== null) offset = writeHeaderLine(block, offset, "Location", location);
+  if (location === null && contentType !== null) offset = writeHeaderLine(block, offset, "Content-Type", contentType);
+  if (status !== null) offset = writeHeaderLine(block, offset, "Status", status);
+  if (location !== null && contentType !== null) offset = writeHeaderLine(block, offset, "Content-Type", contentType);
+  for (const [name, value] of otherHeaders) offset = writeHeaderLine(block, offset, name, value);
   block[offset++] = CR;
   block[offset] = LF;
   return block;
