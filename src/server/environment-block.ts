@@ -239,12 +239,6 @@ function joinValues(name: string, values: readonly Uint8Array[]): Uint8Array {
   return joined;
 }
 
-/** How {@link parseEnvironment} treats names: whether to merge repeated `HTTP_*` variables, and how many variables to accept. */
-export interface EnvironmentRules {
-  readonly mergeHTTPHeaders: boolean;
-  readonly variableLimit: number;
-}
-
 /**
  * Parses a complete environment block of `length` bytes into its variables, or returns
  * the error that makes it invalid. The block must end with NUL and hold NUL-terminated
@@ -258,13 +252,14 @@ export interface EnvironmentRules {
 export function parseEnvironment(
   block: EnvironmentBlock,
   length: number,
-  rules: EnvironmentRules,
+  mergeHTTPHeaders: boolean,
+  variableLimit: number,
 ): Map<string, Uint8Array> | RemoteProtocolError {
   const { bytes, start } = block;
   const finalNul = start + length - 1;
   if (bytes[finalNul] !== NUL) return new EnvironmentNotNulTerminatedError(bytes[finalNul] as number);
   block.view ??= new DataView(bytes.buffer);
-  return scan(bytes, block.view, start, finalNul, rules, false);
+  return scan(bytes, block.view, start, finalNul, mergeHTTPHeaders, variableLimit, false);
 }
 
 /**
@@ -278,7 +273,8 @@ function scan(
   view: DataView,
   start: number,
   finalNul: number,
-  rules: EnvironmentRules,
+  mergeHTTPHeaders: boolean,
+  variableLimit: number,
   careful: boolean,
 ): Map<string, Uint8Array> | RemoteProtocolError {
   const buffer = bytes.buffer;
@@ -289,7 +285,7 @@ function scan(
   let count = 0;
   let index = start;
   while (index <= finalNul) {
-    if (count === rules.variableLimit) return new TooManyVariablesError(rules.variableLimit);
+    if (count === variableLimit) return new TooManyVariablesError(variableLimit);
     let nameEnd = expectedNameEnd(bytes, view, index, finalNul, count);
     let name: string;
     if (nameEnd >= 0) {
@@ -304,7 +300,7 @@ function scan(
     index = valueEnd + 1;
     count++;
     if (!careful) {
-      if (name === "") return scan(bytes, view, start, finalNul, rules, true);
+      if (name === "") return scan(bytes, view, start, finalNul, mergeHTTPHeaders, variableLimit, true);
       // A view made without `subarray`'s species lookup, which made it the dearer.
       environment.set(name, new Uint8Array(buffer, nameEnd + 1, valueEnd - nameEnd - 1));
       continue;
@@ -316,7 +312,7 @@ function scan(
       nameError = new EmptyVariableNameError();
     } else if (earlier === undefined) {
       environment.set(name, value);
-    } else if (!rules.mergeHTTPHeaders || !name.startsWith(HTTP_PREFIX)) {
+    } else if (!mergeHTTPHeaders || !name.startsWith(HTTP_PREFIX)) {
       nameError = new DuplicateVariableError(name);
     } else {
       repeats ??= new Map();
@@ -325,7 +321,10 @@ function scan(
       else values.push(value);
     }
   }
-  if (!careful) return environment.size === count ? environment : scan(bytes, view, start, finalNul, rules, true);
+  if (!careful) {
+    if (environment.size === count) return environment;
+    return scan(bytes, view, start, finalNul, mergeHTTPHeaders, variableLimit, true);
+  }
   if (nameError !== null) return nameError;
   for (const [name, values] of repeats ?? []) environment.set(name, joinValues(name, values));
   return environment;

@@ -39,13 +39,7 @@ import {
 import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "../core/events.js";
 import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
-import {
-  type EnvironmentBlock,
-  type EnvironmentRules,
-  fillBlock,
-  parseEnvironment,
-  reserveBlock,
-} from "./environment-block.js";
+import { type EnvironmentBlock, fillBlock, parseEnvironment, reserveBlock } from "./environment-block.js";
 
 /** Options of {@link SCGIReader}. */
 export interface SCGIReaderOptions {
@@ -181,16 +175,20 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
   /** The transition table, which depends on the `extraData` option. */
   readonly #transitions: typeof RX_TRANSITIONS;
 
-  /** What the environment's names may be: the `duplicateHeaders` and `variableLimit` options. */
-  readonly #rules: EnvironmentRules;
+  /** Whether repeated `HTTP_*` variables are merged (option `duplicateHeaders: "merge"`). */
+  readonly #mergeHTTPHeaders: boolean;
+
+  /** The configured limit on the number of variables. */
+  readonly #variableLimit: number;
 
   /** The state once every queued event is consumed; `ERROR` is reported through {@link #error} instead. */
   #state: ReadingState = RXState.HEADER_LENGTH;
 
-  /** HEADER_LENGTH: how many digits of the netstring length have arrived. */
-  #lengthDigits = 0;
-
-  /** HEADER_LENGTH: the length so far; from HEADERS on, the declared length of the environment. */
+  /**
+   * HEADER_LENGTH: the length so far, 0 until its first digit (a leading zero is refused,
+   * so the length is 0 exactly while no digit has arrived); from HEADERS on, the declared
+   * length of the environment.
+   */
   #environmentLength = 0;
 
   /** HEADERS: where the environment block is being filled; see `reserveBlock`. */
@@ -222,7 +220,8 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
     if (!Number.isInteger(variableLimit) || variableLimit < 1 || variableLimit > 2 ** 30) {
       throw new RangeError(`variableLimit must be an integer from 1 to ${2 ** 30}, not ${variableLimit}`);
     }
-    this.#rules = { mergeHTTPHeaders: duplicateHeaders === "merge", variableLimit };
+    this.#mergeHTTPHeaders = duplicateHeaders === "merge";
+    this.#variableLimit = variableLimit;
   }
 
   /**
@@ -272,24 +271,24 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
 
   /** HEADER_LENGTH: accumulates the netstring's decimal length, up to its colon. */
   #readLength(chunk: Uint8Array, offset: number): number {
-    if (this.#lengthDigits === 0) {
+    if (this.#environmentLength === 0) {
       const end = this.#readWholeNetstring(chunk, offset);
       if (end > 0) return end;
     }
     for (let index = offset; index < chunk.length; index++) {
       const byte = chunk[index] as number;
-      if (byte === COLON && this.#lengthDigits > 0) {
+      if (byte === COLON && this.#environmentLength > 0) {
         this.#startEnvironment();
         return index + 1;
       }
       // Anything but a digit, a colon before any digit, and a leading zero (which could
       // only be the length of an empty environment): the error tells them apart.
-      if (byte < DIGIT_ZERO || byte > DIGIT_NINE || (byte === DIGIT_ZERO && this.#lengthDigits === 0)) {
-        this.fail(new BadNetstringLengthError(byte, this.#lengthDigits));
+      if (byte < DIGIT_ZERO || byte > DIGIT_NINE || (byte === DIGIT_ZERO && this.#environmentLength === 0)) {
+        const digits = this.#environmentLength === 0 ? 0 : String(this.#environmentLength).length;
+        this.fail(new BadNetstringLengthError(byte, digits));
         return index + 1;
       }
       this.#environmentLength = this.#environmentLength * 10 + (byte - DIGIT_ZERO);
-      this.#lengthDigits++;
       if (this.#environmentLength > this.#rxBufferLimit) {
         this.fail(new EnvironmentTooLongError(this.#environmentLength, this.#rxBufferLimit));
         return index + 1;
@@ -353,7 +352,7 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
 
   /** Parses and checks the complete environment, then queues `RequestHeaders` and moves to BODY. */
   #acceptEnvironment(block: EnvironmentBlock): void {
-    const environment = parseEnvironment(block, this.#environmentLength, this.#rules);
+    const environment = parseEnvironment(block, this.#environmentLength, this.#mergeHTTPHeaders, this.#variableLimit);
     const bodyLength = environment instanceof Map ? declaredBodyLength(environment) : environment;
     if (typeof bodyLength !== "number") {
       this.fail(bodyLength);
