@@ -73,8 +73,10 @@ export class RequestHeaders {
    * The environment variables, in order. Names are ISO-8859-1 text; values are bytes,
    * because HTTP header values have no defined charset and only the application knows how
    * to read them. A `Map` and not a plain object, so that a variable named `__proto__` is an
-   * ordinary entry. When received, names were decoded as ISO-8859-1 and the values live in
-   * a buffer the reader owns.
+   * ordinary entry. When received, names were decoded as ISO-8859-1 and the values are
+   * views into memory the reader owns, which the caller's later chunks cannot change: a
+   * region of a pool shared with other requests' environments, as Node's `Buffer` pool is
+   * (so read a value's `buffer` only with its `byteOffset` and `length`).
    */
   readonly environment: Map<string, Uint8Array>;
 
