@@ -205,6 +205,9 @@ function encodeHeaderBlock(
   return block;
 }
 
+/** The `otherHeaders` of every `ResponseHeaders` that has none. */
+const NO_HEADERS: readonly (readonly [string, string])[] = Object.freeze([]);
+
 /** See {@link isValidated}; set by the `ResponseHeaders` class, which alone can read its private block. */
 let hasHeaderBlock: (headers: ResponseHeaders) => boolean;
 
@@ -345,7 +348,8 @@ export class ResponseHeaders {
     this.status = status;
     this.contentType = contentType;
     this.location = location;
-    this.otherHeaders = Object.freeze(otherHeaders);
+    // Most responses have no header but Content-Type: one frozen empty array serves them all.
+    this.otherHeaders = otherHeaders.length === 0 ? NO_HEADERS : Object.freeze(otherHeaders);
     this.#block = encodeHeaderBlock(status, contentType, location, otherHeaders);
     Object.freeze(this);
   }
