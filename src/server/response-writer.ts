@@ -101,7 +101,11 @@ export class SCGIWriter {
    *
    * @param event - The event to send.
    * @returns The bytes to write to the peer, or `null` for `ResponseEnd`: the response is
-   *   complete, so close the connection (SCGI has one request per connection).
+   *   complete, so close the connection (SCGI has one request per connection). For
+   *   `ResponseHeaders`, new bytes of the caller's own each time, a copy of the block the
+   *   constructor encoded, in a region of a pool shared with other header blocks (as
+   *   Node's `Buffer` pool is): write them as they are, never their whole `buffer`. For
+   *   `ResponseBody`, its `data` itself.
    * @throws {@link BadEventInStateError} if the event cannot be sent in the current state;
    *   the writer is then dead, and every later call throws the same error.
    */
