@@ -33,6 +33,7 @@ export {
   InvalidContentLengthError,
   InvalidHeaderNameError,
   InvalidHeaderValueError,
+  InvalidResponseContentLengthError,
   InvalidSCGIVersionError,
   InvalidStatusError,
   InvalidVariableNameError,
@@ -50,6 +51,7 @@ export {
   ResponseHeadersTooLongError,
   StatusHeaderError,
   type SuggestedHTTPStatus,
+  TooManyVariablesError,
 } from "./core/errors.js";
 export {
   RequestBody,
