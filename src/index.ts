@@ -34,6 +34,7 @@ export {
   InvalidContentLengthError,
   InvalidHeaderNameError,
   InvalidHeaderValueError,
+  InvalidResponseContentLengthError,
   InvalidSCGIVersionError,
   InvalidStatusError,
   InvalidVariableNameError,
@@ -51,6 +52,7 @@ export {
   ResponseHeadersTooLongError,
   StatusHeaderError,
   type SuggestedHTTPStatus,
+  TooManyVariablesError,
 } from "./core/errors.js";
 export {
   RequestBody,

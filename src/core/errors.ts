@@ -18,6 +18,7 @@ import type { RXState, TXState } from "./states.js";
 export type ProtocolErrorCode =
   | "ERR_SCGI_BAD_NETSTRING_LENGTH"
   | "ERR_SCGI_ENVIRONMENT_TOO_LONG"
+  | "ERR_SCGI_TOO_MANY_VARIABLES"
   | "ERR_SCGI_BAD_NETSTRING_TERMINATOR"
   | "ERR_SCGI_ENVIRONMENT_NOT_NUL_TERMINATED"
   | "ERR_SCGI_ODD_STRING_COUNT"
@@ -39,6 +40,7 @@ export type ProtocolErrorCode =
   | "ERR_SCGI_INVALID_HEADER_VALUE"
   | "ERR_SCGI_STATUS_HEADER"
   | "ERR_SCGI_DUPLICATE_RESPONSE_HEADER"
+  | "ERR_SCGI_INVALID_RESPONSE_CONTENT_LENGTH"
   | "ERR_SCGI_BAD_RESPONSE_STATUS"
   | "ERR_SCGI_BAD_RESPONSE_HEADER"
   | "ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH"
@@ -231,6 +233,18 @@ export class EnvironmentTooLongError extends RemoteProtocolError {
   }
 }
 
+/**
+ * The environment holds more variables than `variableLimit` allows. Each variable costs
+ * memory beyond its bytes (a string for its name, a view for its value, an entry in the
+ * `Map`), so a small environment of many tiny variables would cost many times its size.
+ */
+export class TooManyVariablesError extends RemoteProtocolError {
+  /** @param limit - The configured `variableLimit`. */
+  constructor(limit: number) {
+    super("ERR_SCGI_TOO_MANY_VARIABLES", `Environment holds more than the limit of ${limit} variables`, 431);
+  }
+}
+
 /** The byte after the environment block is not the netstring's closing `,`. */
 export class BadNetstringTerminatorError extends RemoteProtocolError {
   /** @param byte - The byte found instead. */
@@ -406,11 +420,30 @@ export class StatusHeaderError extends LocalProtocolError {
   }
 }
 
-/** The headers include `Content-Type` or `Location` twice; a response has one of each at most. */
+/**
+ * The headers include `Content-Type`, `Location` or `Content-Length` twice; a response has
+ * one of each at most.
+ */
 export class DuplicateResponseHeaderError extends LocalProtocolError {
-  /** @param name - `Content-Type` or `Location`. */
-  constructor(name: string) {
+  /** @param name - `Content-Type`, `Location` or `Content-Length`. */
+  constructor(name: "Content-Type" | "Location" | "Content-Length") {
     super("ERR_SCGI_DUPLICATE_RESPONSE_HEADER", `Response header ${name} appears more than once`);
+  }
+}
+
+/**
+ * A response's `Content-Length` is not a whole number in ASCII digits up to
+ * `Number.MAX_SAFE_INTEGER`. It frames the body, so a web server or client would read a
+ * body of some other length (or refuse the response), and the client side of this library
+ * refuses the same value as the server's error.
+ */
+export class InvalidResponseContentLengthError extends LocalProtocolError {
+  /** @param value - The value as given. */
+  constructor(value: string) {
+    super(
+      "ERR_SCGI_INVALID_RESPONSE_CONTENT_LENGTH",
+      `Response Content-Length ${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`,
+    );
   }
 }
 

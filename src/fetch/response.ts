@@ -52,6 +52,8 @@ function statusLine(response: Response): string {
  * A {@link localRedirect} becomes status `null` and its `Location` alone.
  *
  * @throws `InvalidStatusError` (from `sioscgi`) if the status text holds a character a status line cannot.
+ * @throws `InvalidResponseContentLengthError` (from `sioscgi`) if the `Content-Length`
+ *   is not one whole number (a `Headers` joins two into one value, `"5, 6"`).
  *
  * @example
  * ```ts

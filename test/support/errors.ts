@@ -7,6 +7,7 @@ import { latin1 } from "./scgi.js";
 export const LEAVES: sioscgi.ProtocolError[] = [
   new sioscgi.BadNetstringLengthError(0x41, 0),
   new sioscgi.EnvironmentTooLongError(70000, 65536),
+  new sioscgi.TooManyVariablesError(1200),
   new sioscgi.BadNetstringTerminatorError(0x40),
   new sioscgi.EnvironmentNotNulTerminatedError(0x41),
   new sioscgi.OddStringCountError("NAME"),
@@ -28,6 +29,7 @@ export const LEAVES: sioscgi.ProtocolError[] = [
   new sioscgi.InvalidHeaderValueError("X", "a\r\nb"),
   new sioscgi.StatusHeaderError(),
   new sioscgi.DuplicateResponseHeaderError("Location"),
+  new sioscgi.InvalidResponseContentLengthError("-1"),
   new sioscgi.BadResponseStatusError("Status header", "999"),
   new sioscgi.BadResponseHeaderError(latin1("no colon"), "no colon"),
   new sioscgi.BadResponseContentLengthError("-1"),
