@@ -10,6 +10,7 @@ export { SCGIClientWriter } from "./client/request-writer.js";
 export { SCGIClientReader, type SCGIClientReaderOptions } from "./client/response-reader.js";
 export type { EnvironmentInit, EnvironmentValue } from "./core/environment.js";
 export {
+  BadChunkedBodyError,
   BadContentLengthError,
   BadEventInStateError,
   BadNetstringLengthError,

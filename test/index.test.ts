@@ -57,6 +57,7 @@ it("exports the documented runtime names and no others", () => {
       "ResponseHeadersTooLongError",
       "IncompleteResponseError",
       "ExtraResponseDataError",
+      "BadChunkedBodyError",
       "InvalidVariableNameError",
       "InvalidVariableValueError",
       "DuplicateRequestVariableError",

@@ -79,8 +79,8 @@ export interface SCGIReaderOptions {
    *   twice, which nginx before 1.23 passes on as two variables) is merged into one, the
    *   values joined in order with `", "` (`"; "` for `HTTP_COOKIE`), as nginx 1.23 and
    *   later do themselves. Any other repeated variable, `CONTENT_LENGTH` and `SCGI` above
-   *   all, is still a {@link DuplicateVariableError}.
-   * - `"error"`: every repeated name is a {@link DuplicateVariableError}, as in sioscgi.
+   *   all, is still a {@link sioscgi!DuplicateVariableError}.
+   * - `"error"`: every repeated name is a {@link sioscgi!DuplicateVariableError}, as in sioscgi.
    *
    * @defaultValue `"merge"`
    */
@@ -88,7 +88,7 @@ export interface SCGIReaderOptions {
 
   /**
    * The most variables the environment may hold, from 1 to 2^30. A request with more
-   * fails with {@link TooManyVariablesError} (which suggests 431), as soon as the parse
+   * fails with {@link sioscgi!TooManyVariablesError} (which suggests 431), as soon as the parse
    * reaches the first one too many. Each variable costs memory beyond its bytes (a string
    * for its name, a view for its value, an entry in the `Map`, about 150 bytes in all on
    * Node), so this and `rxBufferLimit` together bound what one request can make the

@@ -36,6 +36,7 @@ export const LEAVES: sioscgi.ProtocolError[] = [
   new sioscgi.ResponseHeadersTooLongError(65536),
   new sioscgi.IncompleteResponseError("nothing"),
   new sioscgi.ExtraResponseDataError(5),
+  new sioscgi.BadChunkedBodyError(0x78, "after last chunk"),
   new sioscgi.InvalidVariableNameError(""),
   new sioscgi.InvalidVariableValueError("X", latin1("a\x00b")),
   new sioscgi.DuplicateRequestVariableError("HTTP_HOST"),
