@@ -26,7 +26,9 @@ import type { BadChunkedBodyError } from "./errors.js";
  * @internal
  */
 export interface ChunkedFault {
+  /** The offending byte. */
   readonly byte: number;
+  /** Where in the framing it came, in the words of {@link BadChunkedBodyError}'s `problem`. */
   readonly problem: ConstructorParameters<typeof BadChunkedBodyError>[1];
 }
 
