@@ -27,7 +27,9 @@
  */
 
 import { COLON, CR, decodeLatin1, LF, parseDecimal, SPACE, TAB } from "../core/bytes.js";
+import { ChunkedDecoder } from "../core/chunked.js";
 import {
+  BadChunkedBodyError,
   BadResponseContentLengthError,
   BadResponseHeaderError,
   BadResponseStatusError,
@@ -39,7 +41,6 @@ import { ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "
 import { classifyField, isBodilessStatus, isFieldValue, isStatus, isToken, statusCode } from "../core/header-rules.js";
 import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
-import { ChunkedDecoder } from "./chunked-decoder.js";
 
 /**
  * Options of {@link SCGIClientReader}.
@@ -446,8 +447,9 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
   /** BODY: passes this chunk's share of the body on as a view, never buffering it. */
   #readBody(chunk: Uint8Array, offset: number): number {
     if (this.#chunked !== null) {
-      const error = this.#chunked.decode(chunk, offset, this.#deliverBody);
-      if (error !== null) this.fail(error);
+      const fault = this.#chunked.decode(chunk, offset, this.#deliverBody);
+      // The server broke the framing: its error, as every other byte out of place.
+      if (fault !== null) this.fail(new BadChunkedBodyError(fault.byte, fault.problem));
       return chunk.length;
     }
     const available = chunk.length - offset;
