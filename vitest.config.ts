@@ -20,6 +20,7 @@ const NODE_ONLY = [
   "test/node.test.ts", // sioscgi/node: a node:net server
   "test/examples.test.ts", // spawns examples/node-server.mjs and examples/hello-app.mjs
   "test/runtimes.test.ts", // spawns the Deno and Bun example servers
+  "test/call/runtimes.test.ts", // spawns Deno and Bun to call scgiRequest
   "test/package/**", // the built package: both module formats, the TypeScript compiler
   "test/cli.test.ts", // spawns the sioscgi command
   "test/http.test.ts", // sioscgi/http: node:http over a node:net server

@@ -103,9 +103,67 @@ export function paddedGet(size) {
   return { scgi, http: httpHeadBytes("GET", "/items?id=42", headers), variables: environment.length };
 }
 
+/** One one-byte array for each byte value, shared by every {@link oneByteChunks}. */
+const ONE_BYTE = Array.from({ length: 256 }, (_, value) => Uint8Array.of(value));
+
+/**
+ * `bytes` as one-byte chunks, each of the 256 possible chunks being one shared array. Why
+ * not a view per byte: 65,536 views of a 64 KiB request would take megabytes, and walking
+ * them would cost every parser cache misses that grow with the request, which is the
+ * benchmark's cost, not the parser's (a server gets each chunk fresh from its socket).
+ * Sharing is safe here: the environment is copied by every parser, and these requests
+ * have no body.
+ */
+export function oneByteChunks(bytes) {
+  return Array.from(bytes, (byte) => ONE_BYTE[byte]);
+}
+
 /** Splits `bytes` into views of at most `size` bytes. */
 export function chunksOf(bytes, size) {
   const chunks = [];
   for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
   return chunks;
+}
+
+/**
+ * The environment that costs the most memory per byte among those a reader accepts with
+ * the default limits: exactly `bytes` bytes (the default `rxBufferLimit`) in exactly
+ * `variables` variables (the default `variableLimit`), the mandatory CONTENT_LENGTH and
+ * SCGI first, then distinct names as long as the bytes allow, all with empty values. For a
+ * given size, more variables mean more per-variable objects, and longer names more
+ * decoded text, and empty values leave the most bytes to both.
+ */
+export function fullestEnvironment(bytes, variables) {
+  const environment = [
+    ["CONTENT_LENGTH", "0"],
+    ["SCGI", "1"],
+  ];
+  let room = bytes - environment.reduce((sum, [name, value]) => sum + name.length + value.length + 2, 0);
+  for (let left = variables - environment.length; left > 0; left--) {
+    // Each variable is its name and two NULs; spread the room evenly over those left.
+    const nameLength = Math.floor(room / left) - 2;
+    const name = `V${environment.length}_`.padEnd(nameLength, "x");
+    environment.push([name, ""]);
+    room -= name.length + 2;
+  }
+  const scgi = scgiHeaderBytes(environment);
+  if (scgi.length !== `${bytes}:`.length + bytes + 1) throw new Error(`fullest environment is not ${bytes} bytes`);
+  return { scgi, bytes, variables: environment.length };
+}
+
+/**
+ * The same number of variables in as few bytes as they fit: two-byte names, empty values.
+ * Memory per byte is at its highest here, but the total is far below the fullest
+ * environment's.
+ */
+export function tiniestEnvironment(variables) {
+  const environment = [
+    ["CONTENT_LENGTH", "0"],
+    ["SCGI", "1"],
+  ];
+  for (let index = 0; environment.length < variables; index++) {
+    environment.push([String.fromCharCode(0x41 + (index % 26), 0x41 + Math.floor(index / 26)), ""]);
+  }
+  const scgi = scgiHeaderBytes(environment);
+  return { scgi, bytes: scgi.length - scgi.indexOf(0x3a) - 2, variables: environment.length };
 }

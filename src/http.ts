@@ -42,9 +42,9 @@ import * as http from "node:http";
 import type * as net from "node:net";
 import { Duplex } from "node:stream";
 import { decodeLatin1, parseDecimal } from "./core/bytes.js";
+import { ChunkedDecoder } from "./core/chunked.js";
 import { RemoteProtocolError } from "./core/errors.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd } from "./core/events.js";
-import { ChunkedDecoder } from "./http/chunked.js";
 import { translateHead } from "./http/response-head.js";
 import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./serve/answers.js";
@@ -318,6 +318,12 @@ class Exchange {
   #response: http.ServerResponse | null = null;
   #phase: Phase = "head";
   #chunked: ChunkedDecoder | null = null;
+  /** While chunked bytes are unframed: whether the connection took every run of data without pushing back. */
+  #writable = true;
+  /** Passes a run of unframed data on; made once, for the decoder to call with each run. */
+  readonly #deliver = (data: Uint8Array): void => {
+    this.#writable = this.#writeData(data) && this.#writable;
+  };
   #requestComplete = false;
   /** Whether the response has been sent whole (the application's, or the server's error answer). */
   #responseComplete = false;
@@ -489,10 +495,17 @@ class Exchange {
 
   /** Translates body bytes, unframing them if node:http chunked them. Returns whether the connection can take more. */
   #writeBody(bytes: Uint8Array): boolean {
-    if (this.#chunked === null) return this.#writeData(bytes);
-    let writable = true;
-    for (const data of this.#chunked.decode(bytes)) writable = this.#writeData(data) && writable;
-    return writable;
+    const chunked = this.#chunked;
+    if (chunked === null) return this.#writeData(bytes);
+    this.#writable = true;
+    const fault = chunked.decode(bytes, 0, this.#deliver);
+    // node:http keeps its own framing, so a fault means bytes written around it (to
+    // `res.socket`). Before the last chunk they break the body; after it, they are dropped
+    // with the trailers, as SCGI has no place for anything after the body.
+    if (fault !== null && fault.problem !== "after last chunk") {
+      throw new SyntaxError("The chunked framing of the response body is broken");
+    }
+    return this.#writable;
   }
 
   #writeData(data: Uint8Array): boolean {

@@ -10,6 +10,7 @@ export { SCGIClientWriter } from "./client/request-writer.js";
 export { SCGIClientReader, type SCGIClientReaderOptions } from "./client/response-reader.js";
 export type { EnvironmentInit, EnvironmentValue } from "./core/environment.js";
 export {
+  BadChunkedBodyError,
   BadContentLengthError,
   BadEventInStateError,
   BadNetstringLengthError,
@@ -33,6 +34,7 @@ export {
   InvalidContentLengthError,
   InvalidHeaderNameError,
   InvalidHeaderValueError,
+  InvalidResponseContentLengthError,
   InvalidSCGIVersionError,
   InvalidStatusError,
   InvalidVariableNameError,
@@ -50,6 +52,7 @@ export {
   ResponseHeadersTooLongError,
   StatusHeaderError,
   type SuggestedHTTPStatus,
+  TooManyVariablesError,
 } from "./core/errors.js";
 export {
   RequestBody,

@@ -13,6 +13,9 @@ import { serveConnection } from "./serve/exchange.js";
 import { nodeTransport } from "./serve/node-transport.js";
 import { type ServerOptions, serverSettings } from "./serve/options.js";
 
+// scgiRequest, its options and its errors: the client call, beside the server.
+export * from "./call/node-socket.js";
+
 // Defined beside the translations, so that `sioscgi/testing` can take the same handlers
 // without importing anything of Node's.
 export type { Handler, ResponseLike } from "./fetch/index.js";

@@ -462,6 +462,17 @@ describe("failures", () => {
     expect(String(errors[0])).toMatch(/framing/);
   });
 
+  it("drops bytes written around node:http after the last chunk, as it drops the trailers", async () => {
+    const { port, errors } = await serve((_req, res) => {
+      res.write("framed");
+      res.end();
+      res.socket?.write("not a chunk");
+    });
+    const response = await call(port, environment("GET", "/"));
+    expect([response.status, text(response.body)]).toEqual([200, "framed"]);
+    expect(errors).toEqual([]);
+  });
+
   it("answers 500 when something other than node:http writes the head", async () => {
     const { port, errors } = await serve((req) => {
       req.socket.write(Buffer.from("garbage without an end"));

@@ -35,7 +35,9 @@ function folder(file: string): string {
  * Which folders each folder may import from. `core` is role-free; `server` and `client` are
  * the two roles and know only the core; the adapters build on them; `ops` (running servers
  * in production: listeners, shutdown, workers) knows servers only by their `net.Server`
- * shape and handlers by their type; the entry points at the top may use anything below them.
+ * shape and handlers by their type; `call` (the client's one-call `scgiRequest`) drives a
+ * client connection and answers with a web `Response`; the entry points at the top may use
+ * anything below them.
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   core: ["core"],
@@ -45,13 +47,15 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   serve: ["core", "server", "fetch", "serve"],
   ops: ["fetch", "ops"],
   http: ["core", "server", "serve", "ops", "http"],
-  entry: ["core", "server", "client", "fetch", "serve", "ops", "http"],
+  call: ["core", "client", "fetch", "call"],
+  entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],
 };
 
 /**
- * The files that may import `node:` modules: the Node entry points, the Node transport, and
- * the parts of `ops` that work with processes, files and sockets (its address parsing and
- * its shutdown, which fit any server of the right shape, stay portable).
+ * The files that may import `node:` modules: the Node entry points, the Node transport, the
+ * parts of `ops` that work with processes, files and sockets (its address parsing and its
+ * shutdown, which fit any server of the right shape, stay portable), and the socket under
+ * the client's one-call `scgiRequest`.
  */
 const NODE_FILES = new Set([
   "node.ts",
@@ -64,6 +68,7 @@ const NODE_FILES = new Set([
   "ops/service.ts",
   "ops/sockets.ts",
   "ops/supervisor.ts",
+  "call/node-socket.ts",
 ]);
 
 describe("src/ layout", () => {

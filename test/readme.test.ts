@@ -12,6 +12,7 @@ import { RemoteProtocolError } from "../src/index.js";
 import { RX_TRANSITIONS } from "../src/server/request-reader.js";
 import { TX_TRANSITIONS } from "../src/server/response-writer.js";
 import { LEAVES } from "./support/errors.js";
+import { TRANSPORT_LEAVES } from "./support/transport-errors.js";
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -52,6 +53,12 @@ describe("README", () => {
         .slice(1, -1)
         .map((cell) => cell.trim()),
     );
+
+  it.each(TRANSPORT_LEAVES.map((error) => [error.name, error] as const))("lists %s with its code", (name, error) => {
+    const row = rows.find((cells) => cells[0] === `\`${name}\``);
+    expect(row, `no README row for ${name}`).toBeDefined();
+    expect((row as string[])[1]).toBe(`\`${error.code}\``);
+  });
 
   it.each(LEAVES.map((error) => [error.name, error] as const))("lists %s with its code and status", (name, error) => {
     const row = rows.find((cells) => cells[0] === `\`${name}\``);

@@ -15,7 +15,9 @@
  *   they describe the server's own connection, not the response).
  * - BODY never buffers: each chunk's share becomes a `ResponseBody` that is a view into
  *   it. A `Content-Length`, when the response can have a body at all, is held against
- *   what arrives: more is an error at once, less is an error at EOF.
+ *   what arrives: more is an error at once, less is an error at EOF. A body framed with
+ *   `Transfer-Encoding: chunked` passes through a `ChunkedDecoder` first, so that only
+ *   content comes out; EOF before its last chunk is an error, like a short Content-Length.
  * - EOF ends the response: SCGI has one response per connection, closed by the server.
  *
  * Remote errors are recorded rather than thrown, and `nextEvent` throws them, as on the
@@ -25,7 +27,9 @@
  */
 
 import { COLON, CR, decodeLatin1, LF, parseDecimal, SPACE, TAB } from "../core/bytes.js";
+import { ChunkedDecoder } from "../core/chunked.js";
 import {
+  BadChunkedBodyError,
   BadResponseContentLengthError,
   BadResponseHeaderError,
   BadResponseStatusError,
@@ -87,8 +91,9 @@ type ReaderInput = "header block" | "eof";
 /**
  * The client's receive state machine: state, then input, to next state. A missing entry is
  * the server's error: EOF in the header block. A body that disagrees with its
- * `Content-Length` is an error within BODY, not a move, and fails where it is found. The
- * README's diagram is rendered from this table, and a test keeps them equal.
+ * `Content-Length` or breaks its chunked framing is an error within BODY, not a move, and
+ * fails where it is found. The README's diagram is rendered from this table, and a test
+ * keeps them equal.
  *
  * @internal
  */
@@ -184,6 +189,20 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
   /** BODY: how many body bytes the `Content-Length` still expects, or `null` to read to EOF unchecked. */
   #bodyRemaining: number | null = null;
 
+  /** HEADERS: whether `Transfer-Encoding: chunked` was given. */
+  #chunkedFraming = false;
+
+  /** BODY: the decoder of a chunked body, through which every body byte passes; `null` when not chunked. */
+  #chunked: ChunkedDecoder | null = null;
+
+  /** BODY: whether the response has a body (it answers neither HEAD nor with 204, 205 or 304). */
+  #hasBody = true;
+
+  /** BODY: queues decoded chunk data; made once, not per chunk received. */
+  readonly #deliverBody = (data: Uint8Array): void => {
+    this.queue(new ResponseBody(data));
+  };
+
   /**
    * @param options - Limits and the request's method; see {@link SCGIClientReaderOptions}.
    * @throws `RangeError` if `rxBufferLimit` is not an integer from 1 to 2^30.
@@ -226,6 +245,12 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
    * @internal
    */
   protected override receiveEOF(): void {
+    // A bodiless response (to HEAD, 204, 205, 304) may stop before its chunked framing starts.
+    const chunked = this.#chunked;
+    if (chunked !== null && !chunked.complete && (this.#hasBody || !chunked.untouched)) {
+      this.fail(new IncompleteResponseError("chunked body"));
+      return;
+    }
     if (this.#state === RXState.BODY && this.#bodyRemaining !== null && this.#bodyRemaining > 0) {
       const contentLength = this.#contentLength as number;
       this.fail(new IncompleteResponseError({ bodyBytes: contentLength - this.#bodyRemaining, contentLength }));
@@ -330,7 +355,14 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
   /** Takes one valid header field; `line` and `valueBytes` are for messages and `Content-Length`. */
   #acceptField(line: Uint8Array, name: string, value: string, valueBytes: Uint8Array): void {
     // A token is ASCII, so lower-casing it is exact.
-    switch (classifyField(name.toLowerCase())) {
+    const lowerName = name.toLowerCase();
+    if (lowerName === "transfer-encoding") {
+      // The one hop-by-hop header that changes the body: its framing is undone here, so it
+      // is taken before classifyField files it with the others.
+      this.#acceptTransferEncoding(line, value);
+      return;
+    }
+    switch (classifyField(lowerName)) {
       case "status":
         this.#setStatus(value, "Status header");
         return;
@@ -370,6 +402,15 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
     this.#fields.push([name, value]);
   }
 
+  /** Takes a `Transfer-Encoding` field: `chunked` (once) or `identity`, and no other coding. */
+  #acceptTransferEncoding(line: Uint8Array, value: string): void {
+    const coding = value.toLowerCase();
+    if (this.#chunkedFraming) this.fail(new BadResponseHeaderError(line, "after chunked"));
+    else if (coding !== "chunked" && coding !== "identity")
+      this.fail(new BadResponseHeaderError(line, "transfer coding"));
+    this.#chunkedFraming = coding === "chunked";
+  }
+
   /** Records the status from a `Status` header or an NPH status line. */
   #setStatus(status: string, source: "Status header" | "status line"): void {
     if (this.#status !== null) {
@@ -388,6 +429,15 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
     // headers are out, Content-Type and Location appear once: this cannot throw.
     this.queue(new ResponseHeaders(status, this.#fields));
     const hasBody = !this.#headRequest && !isBodilessStatus(statusCode(status));
+    if (this.#chunkedFraming) {
+      // RFC 9112 lets the framing win; a Content-Length beside it is how smuggling starts.
+      if (this.#contentLength !== null) {
+        this.fail(new BadResponseContentLengthError(String(this.#contentLength), true));
+        return;
+      }
+      this.#chunked = new ChunkedDecoder();
+    }
+    this.#hasBody = hasBody;
     this.#bodyRemaining = hasBody ? this.#contentLength : null;
     this.#line = null;
     this.#fields = [];
@@ -396,6 +446,12 @@ export class SCGIClientReader extends ReceiveLoop<ResponseEvent> {
 
   /** BODY: passes this chunk's share of the body on as a view, never buffering it. */
   #readBody(chunk: Uint8Array, offset: number): number {
+    if (this.#chunked !== null) {
+      const fault = this.#chunked.decode(chunk, offset, this.#deliverBody);
+      // The server broke the framing: its error, as every other byte out of place.
+      if (fault !== null) this.fail(new BadChunkedBodyError(fault.byte, fault.problem));
+      return chunk.length;
+    }
     const available = chunk.length - offset;
     const taken = this.#bodyRemaining === null ? available : Math.min(available, this.#bodyRemaining);
     if (taken > 0) this.queue(new ResponseBody(bodyView(chunk, offset, taken)));

@@ -80,13 +80,14 @@ export const DIGIT_NINE = 0x39;
 /**
  * Parses a whole number written as ASCII digits only: no sign, no space, no underscore,
  * no other script's digits. Returns `null` when `bytes` is empty, holds anything else,
- * or names a number beyond `Number.MAX_SAFE_INTEGER`.
+ * or names a number beyond `Number.MAX_SAFE_INTEGER`. Takes received bytes, or text (a
+ * response's `Content-Length` as an application gives it), with the same rule.
  */
-export function parseDecimal(bytes: Uint8Array): number | null {
+export function parseDecimal(bytes: Uint8Array | string): number | null {
   if (bytes.length === 0) return null;
   let value = 0;
   for (let index = 0; index < bytes.length; index++) {
-    const byte = bytes[index] as number;
+    const byte = typeof bytes === "string" ? bytes.charCodeAt(index) : (bytes[index] as number);
     if (byte < DIGIT_ZERO || byte > DIGIT_NINE) return null;
     value = value * 10 + (byte - DIGIT_ZERO);
     if (value > Number.MAX_SAFE_INTEGER) return null;

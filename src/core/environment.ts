@@ -32,8 +32,12 @@ export type EnvironmentInit =
 function encodeValue(name: string, value: EnvironmentValue): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value !== "string") {
+    // A number is the usual slip (CONTENT_LENGTH: body.length): say what to write instead.
+    const scalar = typeof value === "number" || typeof value === "bigint" || typeof value === "boolean";
     throw new TypeError(
-      `RequestHeaders variable ${quote(name)} must have a string or Uint8Array value, not ${describeValue(value)}`,
+      `RequestHeaders variable ${quote(name)} must have a string or Uint8Array value, not ${
+        scalar ? `the ${typeof value} ${String(value)}: give String(${String(value)})` : describeValue(value)
+      }`,
     );
   }
   if (!isLatin1(value)) throw new NotISO88591Error(`Request variable ${name} value`, value);

@@ -18,6 +18,7 @@ import type { RXState, TXState } from "./states.js";
 export type ProtocolErrorCode =
   | "ERR_SCGI_BAD_NETSTRING_LENGTH"
   | "ERR_SCGI_ENVIRONMENT_TOO_LONG"
+  | "ERR_SCGI_TOO_MANY_VARIABLES"
   | "ERR_SCGI_BAD_NETSTRING_TERMINATOR"
   | "ERR_SCGI_ENVIRONMENT_NOT_NUL_TERMINATED"
   | "ERR_SCGI_ODD_STRING_COUNT"
@@ -39,12 +40,14 @@ export type ProtocolErrorCode =
   | "ERR_SCGI_INVALID_HEADER_VALUE"
   | "ERR_SCGI_STATUS_HEADER"
   | "ERR_SCGI_DUPLICATE_RESPONSE_HEADER"
+  | "ERR_SCGI_INVALID_RESPONSE_CONTENT_LENGTH"
   | "ERR_SCGI_BAD_RESPONSE_STATUS"
   | "ERR_SCGI_BAD_RESPONSE_HEADER"
   | "ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH"
   | "ERR_SCGI_RESPONSE_HEADERS_TOO_LONG"
   | "ERR_SCGI_INCOMPLETE_RESPONSE"
   | "ERR_SCGI_EXTRA_RESPONSE_DATA"
+  | "ERR_SCGI_BAD_CHUNKED_BODY"
   | "ERR_SCGI_INVALID_VARIABLE_NAME"
   | "ERR_SCGI_INVALID_VARIABLE_VALUE"
   | "ERR_SCGI_DUPLICATE_REQUEST_VARIABLE"
@@ -230,6 +233,18 @@ export class EnvironmentTooLongError extends RemoteProtocolError {
   }
 }
 
+/**
+ * The environment holds more variables than `variableLimit` allows. Each variable costs
+ * memory beyond its bytes (a string for its name, a view for its value, an entry in the
+ * `Map`), so a small environment of many tiny variables would cost many times its size.
+ */
+export class TooManyVariablesError extends RemoteProtocolError {
+  /** @param limit - The configured `variableLimit`. */
+  constructor(limit: number) {
+    super("ERR_SCGI_TOO_MANY_VARIABLES", `Environment holds more than the limit of ${limit} variables`, 431);
+  }
+}
+
 /** The byte after the environment block is not the netstring's closing `,`. */
 export class BadNetstringTerminatorError extends RemoteProtocolError {
   /** @param byte - The byte found instead. */
@@ -405,11 +420,30 @@ export class StatusHeaderError extends LocalProtocolError {
   }
 }
 
-/** The headers include `Content-Type` or `Location` twice; a response has one of each at most. */
+/**
+ * The headers include `Content-Type`, `Location` or `Content-Length` twice; a response has
+ * one of each at most.
+ */
 export class DuplicateResponseHeaderError extends LocalProtocolError {
-  /** @param name - `Content-Type` or `Location`. */
-  constructor(name: string) {
+  /** @param name - `Content-Type`, `Location` or `Content-Length`. */
+  constructor(name: "Content-Type" | "Location" | "Content-Length") {
     super("ERR_SCGI_DUPLICATE_RESPONSE_HEADER", `Response header ${name} appears more than once`);
+  }
+}
+
+/**
+ * A response's `Content-Length` is not a whole number in ASCII digits up to
+ * `Number.MAX_SAFE_INTEGER`. It frames the body, so a web server or client would read a
+ * body of some other length (or refuse the response), and the client side of this library
+ * refuses the same value as the server's error.
+ */
+export class InvalidResponseContentLengthError extends LocalProtocolError {
+  /** @param value - The value as given. */
+  constructor(value: string) {
+    super(
+      "ERR_SCGI_INVALID_RESPONSE_CONTENT_LENGTH",
+      `Response Content-Length ${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`,
+    );
   }
 }
 
@@ -470,7 +504,8 @@ export class BadResponseStatusError extends RemoteProtocolError {
  * A line of the response's header block is not a header field: it has no colon, its name
  * is not an HTTP token (whitespace before the colon and folded lines included), its value
  * holds a control character, or it repeats `Content-Type` or `Location`, which a
- * response has one of at most.
+ * response has one of at most. Or it is a `Transfer-Encoding` the client cannot undo: one
+ * naming a coding other than `chunked` (or `identity`), or one after `chunked`.
  */
 export class BadResponseHeaderError extends RemoteProtocolError {
   /**
@@ -479,7 +514,14 @@ export class BadResponseHeaderError extends RemoteProtocolError {
    */
   constructor(
     line: Uint8Array,
-    problem: "no colon" | "bad name" | "control character" | "repeated Content-Type" | "repeated Location",
+    problem:
+      | "no colon"
+      | "bad name"
+      | "control character"
+      | "repeated Content-Type"
+      | "repeated Location"
+      | "transfer coding"
+      | "after chunked",
   ) {
     super(
       "ERR_SCGI_BAD_RESPONSE_HEADER",
@@ -496,26 +538,37 @@ const HEADER_LINE_PROBLEMS = {
   "control character": "has a control character in its value",
   "repeated Content-Type": "repeats Content-Type",
   "repeated Location": "repeats Location",
+  "transfer coding": "names a transfer coding other than chunked",
+  "after chunked": "follows Transfer-Encoding: chunked",
 } as const;
 
 /**
  * The response's `Content-Length` is not a whole number in ASCII digits, is larger than
- * `Number.MAX_SAFE_INTEGER`, or is given twice.
+ * `Number.MAX_SAFE_INTEGER`, is given twice, or comes with `Transfer-Encoding: chunked`
+ * (RFC 9112 lets the chunked framing win; a length beside it is how request smuggling
+ * starts, so the client trusts neither).
  */
 export class BadResponseContentLengthError extends RemoteProtocolError {
   /**
    * @param value - The offending value, or `null` when the header is given a second time
    *   (whatever its value).
+   * @param withChunked - Whether `value` is a valid length that comes with
+   *   `Transfer-Encoding: chunked`.
    */
-  constructor(value: string | null) {
+  constructor(value: string | null, withChunked = false) {
     super(
       "ERR_SCGI_BAD_RESPONSE_CONTENT_LENGTH",
-      value === null
-        ? "Invalid response Content-Length: given more than once"
-        : `Invalid response Content-Length: ${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`,
+      `Invalid response Content-Length: ${contentLengthProblem(value, withChunked)}`,
       502,
     );
   }
+}
+
+/** What {@link BadResponseContentLengthError} says is wrong. */
+function contentLengthProblem(value: string | null, withChunked: boolean): string {
+  if (value === null) return "given more than once";
+  if (withChunked) return `${quote(value)} given with Transfer-Encoding: chunked`;
+  return `${quote(value)} is not a whole number in ASCII digits up to 2^53 - 1`;
 }
 
 /** The response's header block is longer than the client's `rxBufferLimit`. */
@@ -532,16 +585,18 @@ export class ResponseHeadersTooLongError extends RemoteProtocolError {
 
 /**
  * The server closed the connection before the response was complete: before the blank
- * line that ends the header block, or before the body had the length its `Content-Length`
- * declares.
+ * line that ends the header block, before the body had the length its `Content-Length`
+ * declares, or before the last chunk of a body framed with `Transfer-Encoding: chunked`.
  */
 export class IncompleteResponseError extends RemoteProtocolError {
   /**
    * @param received - How far the response got: `"nothing"` (not one byte), `"headers"`
-   *   (part of the header block), or, for a body short of its `Content-Length`, how many
-   *   body bytes arrived and how many were declared.
+   *   (part of the header block), `"chunked body"` (part of a chunked body), or, for a body
+   *   short of its `Content-Length`, how many body bytes arrived and how many were declared.
    */
-  constructor(received: "nothing" | "headers" | { readonly bodyBytes: number; readonly contentLength: number }) {
+  constructor(
+    received: "nothing" | "headers" | "chunked body" | { readonly bodyBytes: number; readonly contentLength: number },
+  ) {
     super("ERR_SCGI_INCOMPLETE_RESPONSE", `Connection closed ${incompleteResponseProblem(received)}`, 502);
   }
 }
@@ -550,6 +605,7 @@ export class IncompleteResponseError extends RemoteProtocolError {
 function incompleteResponseProblem(received: ConstructorParameters<typeof IncompleteResponseError>[0]): string {
   if (received === "nothing") return "without sending a response";
   if (received === "headers") return "before the end of the response's header block";
+  if (received === "chunked body") return "in a chunked response body, before its last chunk";
   return `${received.bodyBytes} bytes into a response body whose Content-Length is ${received.contentLength}`;
 }
 
@@ -564,6 +620,44 @@ export class ExtraResponseDataError extends RemoteProtocolError {
     );
   }
 }
+
+/**
+ * A response body framed with `Transfer-Encoding: chunked` breaks the framing: a chunk
+ * size that is not hex digits or passes 2^53 - 1, a chunk longer than its size, a line end
+ * missing, or bytes after the last chunk. The framing is never passed on as content.
+ */
+export class BadChunkedBodyError extends RemoteProtocolError {
+  /**
+   * @param byte - The offending byte, the first one the framing does not allow.
+   * @param problem - Where it is: where a size's hex digits belong (`"size"`), a digit that
+   *   makes the size too large (`"size too large"`), after a size (`"after size"`), a
+   *   control byte in an extension (`"size line"`), where the LF of a size line's CRLF
+   *   belongs (`"size line end"`), where a chunk's data should have ended (`"data end"`),
+   *   where the LF after a chunk's data belongs (`"data line end"`), where the LF of the
+   *   body's final CRLF belongs (`"final line end"`), or after the last chunk
+   *   (`"after last chunk"`).
+   */
+  constructor(byte: number, problem: keyof typeof CHUNKED_BODY_PROBLEMS) {
+    super(
+      "ERR_SCGI_BAD_CHUNKED_BODY",
+      `Invalid chunked response body: ${quoteBytes(Uint8Array.of(byte))} ${CHUNKED_BODY_PROBLEMS[problem]}`,
+      502,
+    );
+  }
+}
+
+/** The end of each {@link BadChunkedBodyError} message, by its problem. */
+const CHUNKED_BODY_PROBLEMS = {
+  size: "where a chunk size's hex digits belong",
+  "size too large": "makes a chunk size over 2^53 - 1",
+  "after size": "after a chunk size",
+  "size line": "is a control byte in a chunk size line",
+  "size line end": "after a CR in a chunk size line, where LF belongs",
+  "data end": "where a chunk's data should end (more data than its size)",
+  "data line end": "after the CR that ends a chunk's data, where LF belongs",
+  "final line end": "after the CR of the body's final line, where LF belongs",
+  "after last chunk": "after the last chunk",
+} as const;
 
 /**
  * A request variable's name is empty or holds a NUL byte: the environment netstring

@@ -4,17 +4,22 @@
  *
  * Strategy: events are small immutable classes, so `instanceof` works as it does in the
  * Python original, and each carries a readonly literal `type` so that `switch (event.type)`
- * narrows a union without any import. `ResponseHeaders` validates everything in its
- * constructor, so a mistake is reported where it was made, not later at `send`.
+ * narrows a union without any import. Every event is frozen by its constructor, so what
+ * the constructor checked is what a writer finds. `ResponseHeaders` validates everything
+ * in its constructor, so a mistake is reported where it was made, not later at `send`, and
+ * encodes its header block there too, into a private field: `send` writes copies of those
+ * bytes, and nothing done to the object or to the arrays it hands out can change them.
  *
  * @module
  */
 
-import { checkBytes } from "./bytes.js";
+import { BytePool } from "./byte-pool.js";
+import { COLON, CR, checkBytes, LF, parseDecimal, SPACE, writeLatin1 } from "./bytes.js";
 import { type EnvironmentInit, toEnvironment } from "./environment.js";
 import {
   DuplicateResponseHeaderError,
   HopByHopHeaderError,
+  InvalidResponseContentLengthError,
   NonDocumentHeadersError,
   StatusHeaderError,
 } from "./errors.js";
@@ -69,8 +74,10 @@ export class RequestHeaders {
    * The environment variables, in order. Names are ISO-8859-1 text; values are bytes,
    * because HTTP header values have no defined charset and only the application knows how
    * to read them. A `Map` and not a plain object, so that a variable named `__proto__` is an
-   * ordinary entry. When received, names were decoded as ISO-8859-1 and the values live in
-   * a buffer the reader owns.
+   * ordinary entry. When received, names were decoded as ISO-8859-1 and the values are
+   * views into memory the reader owns, which the caller's later chunks cannot change: a
+   * region of a pool shared with other requests' environments, as Node's `Buffer` pool is
+   * (so read a value's `buffer` only with its `byteOffset` and `length`).
    */
   readonly environment: Map<string, Uint8Array>;
 
@@ -94,6 +101,7 @@ export class RequestHeaders {
   constructor(environment: EnvironmentInit);
   constructor(environment: EnvironmentInit, received?: typeof RECEIVED) {
     this.environment = received === RECEIVED ? (environment as Map<string, Uint8Array>) : toEnvironment(environment);
+    Object.freeze(this);
   }
 }
 
@@ -131,6 +139,7 @@ export class RequestBody {
    */
   constructor(data: Uint8Array) {
     this.data = checkBytes(data, "RequestBody");
+    Object.freeze(this);
   }
 }
 
@@ -151,22 +160,100 @@ export class RequestBody {
 export class RequestEnd {
   /** Discriminant for `switch (event.type)`. */
   readonly type = "RequestEnd" as const;
+
+  constructor() {
+    Object.freeze(this);
+  }
 }
 
 /**
- * Every `ResponseHeaders` that passed its constructor's checks. The writer encodes only
- * these, so an object made some other way (`Object.create`, a copy with changed fields)
- * cannot carry unchecked text to the wire.
+ * The pool header blocks are carved from: the block each `ResponseHeaders` keeps, and the
+ * copy each `send` returns (see `byte-pool.ts` for why a pool).
  */
-const VALIDATED = new WeakSet<ResponseHeaders>();
+const headerBlocks = new BytePool(16384);
+
+/** The largest header block taken from the pool; a larger one gets a buffer of its own. */
+const POOLED_HEADER_BLOCK_LIMIT = 4096;
+
+/** New bytes for a header block of `size` bytes. */
+function headerBlockBytes(size: number): Uint8Array {
+  if (size > POOLED_HEADER_BLOCK_LIMIT) return new Uint8Array(size);
+  const start = headerBlocks.reserve(size);
+  return new Uint8Array(headerBlocks.bytes.buffer, start, size);
+}
+
+/** Writes the line `name: value` and its CRLF into `block` at `offset`; returns the offset after it. */
+function writeHeaderLine(block: Uint8Array, offset: number, name: string, value: string): number {
+  let at = writeLatin1(name, block, offset);
+  block[at++] = COLON;
+  block[at++] = SPACE;
+  at = writeLatin1(value, block, at);
+  block[at++] = CR;
+  block[at++] = LF;
+  return at;
+}
+
+/** The bytes of the line `name: value` and its CRLF, or none for a `null` value. */
+function lineSize(name: string, value: string | null): number {
+  return value === null ? 0 : name.length + value.length + 4;
+}
 
 /**
- * Whether `headers` was built, and checked, by the `ResponseHeaders` constructor.
+ * Encodes a header block, `Name: value` lines each ended by CRLF and then an empty line,
+ * in the order CGI gives each kind of response: a document, `Content-Type`, then
+ * `Status`, then the rest; a client redirect with document, `Location`, then `Status`,
+ * then the document's headers; a local redirect or a client redirect without document,
+ * `Location` alone (the constructor has checked that there is nothing else).
+ */
+function encodeHeaderBlock(
+  status: string | null,
+  contentType: string | null,
+  location: string | null,
+  otherHeaders: readonly (readonly [string, string])[],
+): Uint8Array {
+  let size = 2 + lineSize("Status", status) + lineSize("Content-Type", contentType) + lineSize("Location", location);
+  for (const [name, value] of otherHeaders) size += lineSize(name, value);
+  const block = headerBlockBytes(size);
+  let offset = 0;
+  if (location !== null) offset = writeHeaderLine(block, offset, "Location", location);
+  if (location === null && contentType !== null) offset = writeHeaderLine(block, offset, "Content-Type", contentType);
+  if (status !== null) offset = writeHeaderLine(block, offset, "Status", status);
+  if (location !== null && contentType !== null) offset = writeHeaderLine(block, offset, "Content-Type", contentType);
+  for (const [name, value] of otherHeaders) offset = writeHeaderLine(block, offset, name, value);
+  block[offset++] = CR;
+  block[offset] = LF;
+  return block;
+}
+
+/** The `otherHeaders` of every `ResponseHeaders` that has none. */
+const NO_HEADERS: readonly (readonly [string, string])[] = Object.freeze([]);
+
+/** See {@link isValidated}; set by the `ResponseHeaders` class, which alone can read its private block. */
+let hasHeaderBlock: (headers: ResponseHeaders) => boolean;
+
+/** See {@link headerBlockCopy}; set by the `ResponseHeaders` class. */
+let copyHeaderBlock: (headers: ResponseHeaders) => Uint8Array;
+
+/**
+ * Whether `headers` was built, and checked, by the `ResponseHeaders` constructor: an
+ * object made some other way (`Object.create`, a `Proxy`) has no header block, and cannot
+ * carry unchecked text to the wire.
  *
  * @internal
  */
 export function isValidated(headers: ResponseHeaders): boolean {
-  return VALIDATED.has(headers);
+  return hasHeaderBlock(headers);
+}
+
+/**
+ * The header block the constructor encoded from what it checked, in new bytes of the
+ * caller's own: changing them changes nothing for a later `send` of the same headers.
+ * For a `ResponseHeaders` that {@link isValidated}.
+ *
+ * @internal
+ */
+export function headerBlockCopy(headers: ResponseHeaders): Uint8Array {
+  return copyHeaderBlock(headers);
 }
 
 /**
@@ -204,8 +291,20 @@ export class ResponseHeaders {
   /** The value of the `Location` header, or `null` if there is none. */
   readonly location: string | null;
 
-  /** Every header other than `Content-Type` and `Location`, as `[name, value]` pairs in order (frozen). */
+  /** Every header other than `Content-Type` and `Location`, as `[name, value]` pairs in order (frozen, as is each pair). */
   readonly otherHeaders: ReadonlyArray<readonly [string, string]>;
+
+  /** The header block, encoded from what the constructor checked; `send` writes copies of it. */
+  readonly #block: Uint8Array;
+
+  static {
+    hasHeaderBlock = (headers) => #block in headers;
+    copyHeaderBlock = (headers) => {
+      const copy = headerBlockBytes(headers.#block.length);
+      copy.set(headers.#block);
+      return copy;
+    };
+  }
 
   /**
    * @param status - The status code and reason phrase, such as `"200 OK"`; or `null` for a
@@ -222,7 +321,10 @@ export class ResponseHeaders {
    *   `Keep-Alive`, `Proxy-Authenticate`, `Proxy-Authorization`, `TE`, `Trailers`,
    *   `Transfer-Encoding`, `Upgrade`).
    * @throws {@link StatusHeaderError} if a header is named `Status`.
-   * @throws {@link DuplicateResponseHeaderError} if `Content-Type` or `Location` appears twice.
+   * @throws {@link DuplicateResponseHeaderError} if `Content-Type`, `Location` or
+   *   `Content-Length` appears twice.
+   * @throws {@link InvalidResponseContentLengthError} if `Content-Length` is not a whole
+   *   number in ASCII digits up to 2^53 - 1: it frames the body, so it must be one number.
    * @throws {@link NonDocumentHeadersError} if `status` is `null` and the headers are not
    *   exactly one non-empty `Location`.
    * @throws `TypeError` if the status, a name or a value is not a string.
@@ -232,6 +334,7 @@ export class ResponseHeaders {
     let contentType: string | null = null;
     let location: string | null = null;
     const otherHeaders: (readonly [string, string])[] = [];
+    let hasContentLength = false;
     for (const [name, value] of headers) {
       checkField(name, value);
       // A token is ASCII, so lower-casing it is exact.
@@ -239,18 +342,24 @@ export class ResponseHeaders {
         case "content-type":
           if (contentType !== null) throw new DuplicateResponseHeaderError("Content-Type");
           contentType = value;
-          break;
+          continue;
         case "location":
           if (location !== null) throw new DuplicateResponseHeaderError("Location");
           location = value;
-          break;
+          continue;
         case "status":
           throw new StatusHeaderError();
         case "hop-by-hop":
           throw new HopByHopHeaderError(name);
+        case "content-length":
+          if (hasContentLength) throw new DuplicateResponseHeaderError("Content-Length");
+          if (parseDecimal(value) === null) throw new InvalidResponseContentLengthError(value);
+          hasContentLength = true;
+          break;
         default:
-          otherHeaders.push([name, value]);
       }
+      // Frozen, like the array: what a caller reads here is what was checked and encoded.
+      otherHeaders.push(Object.freeze([name, value] as const));
     }
     if (status === null) {
       if (location === null || location === "") throw new NonDocumentHeadersError("no location");
@@ -259,10 +368,10 @@ export class ResponseHeaders {
     this.status = status;
     this.contentType = contentType;
     this.location = location;
-    this.otherHeaders = Object.freeze(otherHeaders);
-    // Frozen, so that nothing checked above can be changed before it is written.
+    // Most responses have no header but Content-Type: one frozen empty array serves them all.
+    this.otherHeaders = otherHeaders.length === 0 ? NO_HEADERS : Object.freeze(otherHeaders);
+    this.#block = encodeHeaderBlock(status, contentType, location, otherHeaders);
     Object.freeze(this);
-    VALIDATED.add(this);
   }
 }
 
@@ -293,6 +402,7 @@ export class ResponseBody {
    */
   constructor(data: Uint8Array) {
     this.data = checkBytes(data, "ResponseBody");
+    Object.freeze(this);
   }
 }
 
@@ -310,6 +420,10 @@ export class ResponseBody {
 export class ResponseEnd {
   /** Discriminant for `switch (event.type)`. */
   readonly type = "ResponseEnd" as const;
+
+  constructor() {
+    Object.freeze(this);
+  }
 }
 
 /** The events of a request: what a server's `nextEvent` returns and a client's `send` takes. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { decodeLatin1 } from "../core/bytes.js";
+import { CR, decodeLatin1, LF, NUL, SPACE, TAB } from "../core/bytes.js";
 import type { EnvironmentValue } from "../core/environment.js";
 import type { RequestHeaders } from "../core/events.js";
 import { isToken } from "../core/header-rules.js";
@@ -57,28 +57,28 @@ function variable(headers: RequestHeaders, name: string): string {
  */
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]{0,5})?$/;
 
-/** What a URL path keeps as it is (RFC 3986 pchar and "/"), with "%" when the text is already percent-encoded. */
-const PATH_AS_IS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
-const ENCODED_PATH_AS_IS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
-/** What a URL query keeps as it is, with "%" (a query is always given encoded). */
-const QUERY_AS_IS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
+/**
+ * What a URL path escapes: all but RFC 3986 pchar and "/", and "%" too unless the text is
+ * already percent-encoded.
+ */
+const PATH_ESCAPED = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g;
+const ENCODED_PATH_ESCAPED = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/g;
+/** What a URL query escapes ("%" stays: a query is always given encoded). */
+const QUERY_ESCAPED = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g;
 
 /** A request target in absolute form (`http://host/path`), which a proxy-style client may send. */
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/;
 
 /**
- * Percent-encodes every character of `text` that `asIs` does not allow, one byte per
+ * Percent-encodes every character of `text` that `escaped` matches, one byte per
  * character (the text is ISO-8859-1 here), so that raw bytes are never re-encoded as UTF-8.
+ * One pass of one regular expression, however long the text.
  */
-function percentEncode(text: string, asIs: RegExp): string {
-  if (asIs.test(text)) return text;
-  let encoded = "";
-  for (const character of text) {
-    encoded += asIs.test(character)
-      ? character
-      : `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return encoded;
+function percentEncode(text: string, escaped: RegExp): string {
+  return text.replace(
+    escaped,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
 }
 
 /**
@@ -95,11 +95,11 @@ function requestTarget(headers: RequestHeaders): string {
   if (requestURI !== "") {
     const target = requestURI.replace(ABSOLUTE_FORM, "");
     const questionMark = target.indexOf("?");
-    path = percentEncode(questionMark < 0 ? target : target.slice(0, questionMark), ENCODED_PATH_AS_IS);
-    query = questionMark < 0 ? "" : percentEncode(target.slice(questionMark + 1), QUERY_AS_IS);
+    path = percentEncode(questionMark < 0 ? target : target.slice(0, questionMark), ENCODED_PATH_ESCAPED);
+    query = questionMark < 0 ? "" : percentEncode(target.slice(questionMark + 1), QUERY_ESCAPED);
   } else {
-    path = percentEncode(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"), PATH_AS_IS);
-    query = percentEncode(variable(headers, "QUERY_STRING"), QUERY_AS_IS);
+    path = percentEncode(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"), PATH_ESCAPED);
+    query = percentEncode(variable(headers, "QUERY_STRING"), QUERY_ESCAPED);
   }
   return `${path.startsWith("/") ? "" : "/"}${path}${query === "" ? "" : `?${query}`}`;
 }
@@ -139,19 +139,39 @@ function requestURL(headers: RequestHeaders): URL {
   return new URL(`${scheme}://localhost${target}`);
 }
 
+/** Whether `code` is HTTP whitespace, which the fetch standard strips from both ends of a header value. */
+function isHTTPWhitespace(code: number): boolean {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+
+/**
+ * `value` as a `Headers` stores it, without the spaces, tabs, CRs and LFs at either end
+ * (the fetch standard's normalization), or `null` when a `Headers` would refuse it: a NUL,
+ * CR or LF inside.
+ */
+function headerValue(value: string): string | null {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHTTPWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHTTPWhitespace(value.charCodeAt(end - 1))) end--;
+  for (let index = start; index < end; index++) {
+    const code = value.charCodeAt(index);
+    if (code === NUL || code === CR || code === LF) return null;
+  }
+  return value.slice(start, end);
+}
+
 /**
  * The request's HTTP headers: every `HTTP_*` variable (`HTTP_X_FOO` becomes `x-foo`), plus
- * `CONTENT_TYPE` and, when the request has a body, `CONTENT_LENGTH`. A value a `Headers`
- * refuses is dropped.
+ * `CONTENT_TYPE` and, when the request has a body, `CONTENT_LENGTH`. A name or value a
+ * `Headers` refuses is dropped. Checked here, before `append`, rather than left to `append`
+ * to throw: a thrown and caught error costs microseconds, and a peer can send thousands.
  */
 function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
   const result = new Headers();
   const add = (name: string, value: string): void => {
-    try {
-      result.append(name, value);
-    } catch {
-      // Not a valid header name or value: a peer's mistake must not stop the request.
-    }
+    const normalized = headerValue(value);
+    if (normalized !== null && isToken(name)) result.append(name, normalized);
   };
   for (const [name, value] of headers.environment) {
     if (name.startsWith("HTTP_") && !SHADOWED_HEADERS.has(name.toUpperCase())) {

@@ -107,6 +107,8 @@ function headerEntries(headers: ResponseLike["headers"]): Iterable<readonly [str
  * @throws `InvalidStatusError` (from `sioscgi`) if the status text holds a character a status line cannot.
  * @throws `TypeError` if `response` is not a {@link ResponseLike} (no integer status from
  *   200 to 599, no headers), or a header is one a `Headers` refuses.
+ * @throws `InvalidResponseContentLengthError` (from `sioscgi`) if the `Content-Length`
+ *   is not one whole number (a `Headers` joins two into one value, `"5, 6"`).
  *
  * @example
  * ```ts

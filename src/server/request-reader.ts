@@ -8,11 +8,12 @@
  *
  * - HEADER_LENGTH checks each digit as it arrives, so garbage is rejected at its first byte
  *   and a length over the limit as soon as it gets there, never after buffering.
- * - HEADERS copies the environment block into one buffer that grows (by doubling) to the
- *   declared size as bytes arrive, so values can be views into memory the caller cannot
- *   change; the block is parsed once, when its last byte arrives. Web servers send the same
- *   names with every request, so decoded names are remembered across readers, in a small
- *   fixed table (see `decodeName`).
+ * - HEADERS copies the environment block into memory of the reader's own (see
+ *   `environment-block.ts`: a pooled region, or for a large block a buffer that grows as
+ *   bytes arrive), so values can be views into memory the caller cannot change; the block
+ *   is parsed once, when its last byte arrives, with at most `variableLimit` variables.
+ *   When one chunk holds the whole netstring, as it nearly always does, the length, the
+ *   block and the comma are taken in one step.
  * - BODY never buffers: each chunk's share of the body becomes a `RequestBody` that is a
  *   view into that chunk.
  *
@@ -22,37 +23,23 @@
  * @module
  */
 
-import {
-  COLON,
-  COMMA,
-  DIGIT_NINE,
-  DIGIT_ONE,
-  DIGIT_ZERO,
-  decodeLatin1,
-  NUL,
-  parseDecimal,
-  SEMICOLON,
-  SPACE,
-} from "../core/bytes.js";
+import { COLON, COMMA, DIGIT_NINE, DIGIT_ONE, DIGIT_ZERO, parseDecimal } from "../core/bytes.js";
 import {
   BadContentLengthError,
   BadNetstringLengthError,
   BadNetstringTerminatorError,
   BadSCGIVersionError,
-  DuplicateVariableError,
-  EmptyVariableNameError,
-  EnvironmentNotNulTerminatedError,
   EnvironmentTooLongError,
   ExtraDataError,
   MissingContentLengthError,
   MissingSCGIVariableError,
-  OddStringCountError,
   PrematureEOFError,
   type RemoteProtocolError,
 } from "../core/errors.js";
 import { RequestBody, RequestEnd, type RequestEvent, receivedRequestHeaders } from "../core/events.js";
 import { bodyView, ReceiveLoop, rxBufferLimitOption } from "../core/receive-loop.js";
 import { RXState } from "../core/states.js";
+import { type EnvironmentBlock, fillBlock, parseEnvironment, reserveBlock } from "./environment-block.js";
 
 /**
  * Options of {@link SCGIReader}.
@@ -92,16 +79,30 @@ export interface SCGIReaderOptions {
    *   twice, which nginx before 1.23 passes on as two variables) is merged into one, the
    *   values joined in order with `", "` (`"; "` for `HTTP_COOKIE`), as nginx 1.23 and
    *   later do themselves. Any other repeated variable, `CONTENT_LENGTH` and `SCGI` above
-   *   all, is still a {@link DuplicateVariableError}.
-   * - `"error"`: every repeated name is a {@link DuplicateVariableError}, as in sioscgi.
+   *   all, is still a {@link sioscgi!DuplicateVariableError}.
+   * - `"error"`: every repeated name is a {@link sioscgi!DuplicateVariableError}, as in sioscgi.
    *
    * @defaultValue `"merge"`
    */
   readonly duplicateHeaders?: "merge" | "error";
+
+  /**
+   * The most variables the environment may hold, from 1 to 2^30. A request with more
+   * fails with {@link sioscgi!TooManyVariablesError} (which suggests 431), as soon as the parse
+   * reaches the first one too many. Each variable costs memory beyond its bytes (a string
+   * for its name, a view for its value, an entry in the `Map`, about 150 bytes in all on
+   * Node), so this and `rxBufferLimit` together bound what one request can make the
+   * reader hold: with the defaults, about four times the environment's 64 KiB. The
+   * default leaves room for nginx 1.22, which with its default buffers passes on about
+   * 1,000 request header lines, plus its own variables.
+   *
+   * @defaultValue 1200
+   */
+  readonly variableLimit?: number;
 }
 
-/** The environment buffer's first size; most requests' environments fit in it. */
-const INITIAL_ENVIRONMENT_CAPACITY = 4096;
+/** The default {@link SCGIReaderOptions.variableLimit}. */
+const DEFAULT_VARIABLE_LIMIT = 1200;
 
 /** The receive states other than ERROR, which is reported through the recorded error instead. */
 type ReadingState = Exclude<RXState, typeof RXState.ERROR>;
@@ -131,132 +132,6 @@ const RX_TRANSITIONS_IGNORING_EXTRA_DATA: typeof RX_TRANSITIONS = {
   ...RX_TRANSITIONS,
   [RXState.DONE]: { eof: RXState.DONE, "data after body": RXState.DONE },
 };
-
-/** Prefix of the variables that carry HTTP request headers. */
-const HTTP_PREFIX = "HTTP_";
-
-/** `", "`, which joins the values of a repeated header, and `"; "`, which joins cookies. */
-const LIST_SEPARATOR = Uint8Array.of(COMMA, SPACE);
-const COOKIE_SEPARATOR = Uint8Array.of(SEMICOLON, SPACE);
-
-/** Joins the values of a repeated header into one new array, in order, as an HTTP proxy would. */
-function joinValues(name: string, values: readonly Uint8Array[]): Uint8Array {
-  const separator = name === "HTTP_COOKIE" ? COOKIE_SEPARATOR : LIST_SEPARATOR;
-  let length = separator.length * (values.length - 1);
-  for (const value of values) length += value.length;
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const [index, value] of values.entries()) {
-    if (index > 0) {
-      joined.set(separator, offset);
-      offset += separator.length;
-    }
-    joined.set(value, offset);
-    offset += value.length;
-  }
-  return joined;
-}
-
-/** How many decoded variable names {@link decodeName} remembers: a power of two. */
-const NAME_CACHE_SIZE = 512;
-
-/** The longest name {@link decodeName} remembers, so that the cache stays small. */
-const NAME_CACHE_MAX_LENGTH = 64;
-
-/** Names decoded before, each at a slot chosen by a hash of its bytes; `""` where none is yet. */
-const nameCache: string[] = new Array<string>(NAME_CACHE_SIZE).fill("");
-
-/** Whether `name` is the ISO-8859-1 decoding of `bytes[start, end)`. */
-function spells(name: string, bytes: Uint8Array, start: number, end: number): boolean {
-  if (name.length !== end - start) return false;
-  for (let index = 0; index < name.length; index++) {
-    if (name.charCodeAt(index) !== bytes[start + index]) return false;
-  }
-  return true;
-}
-
-/**
- * Decodes the variable name `bytes[start, end)` as ISO-8859-1, returning the string made
- * for the same bytes before, in this request or an earlier one, when it is remembered.
- *
- * Why: a web server sends the same few dozen names with every request, and comparing
- * bytes with a remembered string costs a fraction of making a new string and then hashing
- * it for the environment's Map (a remembered string keeps its hash). Decoding names was
- * the largest cost in the profile of an nginx request after the environment buffer itself.
- *
- * The cache is a fixed table shared by every reader, with two slots a name may sit in, so
- * two names that share one slot do not keep evicting each other. A hit is checked byte by
- * byte, so a name always decodes to its own bytes; a peer sending endless distinct names
- * only replaces entries, and the table never grows.
- */
-function decodeName(bytes: Uint8Array, start: number, end: number): string {
-  let hash = 0;
-  for (let index = start; index < end; index++) hash = (Math.imul(hash, 31) + (bytes[index] as number)) | 0;
-  const first = hash & (NAME_CACHE_SIZE - 1);
-  const firstName = nameCache[first] as string;
-  if (spells(firstName, bytes, start, end)) return firstName;
-  const second = (hash >>> 16) & (NAME_CACHE_SIZE - 1);
-  const secondName = nameCache[second] as string;
-  if (spells(secondName, bytes, start, end)) return secondName;
-  const name = decodeLatin1(bytes, start, end);
-  if (name.length <= NAME_CACHE_MAX_LENGTH) nameCache[firstName === "" ? first : second] = name;
-  return name;
-}
-
-/**
- * Parses a complete environment block into its variables, or returns the error that
- * makes it invalid. The block must end with NUL and hold NUL-terminated names and values
- * alternately. Values are views into `block`, except merged ones, which are joined once
- * after the scan so that many repeats cost linear time.
- *
- * When a block has several problems, the one reported is the first of: not
- * NUL-terminated, an odd number of strings, then the first empty or repeated name. One
- * pass finds them all: a bad name is remembered, and reported only once the scan has
- * shown that the string count is even.
- */
-function parseEnvironment(block: Uint8Array, mergeHTTPHeaders: boolean): Map<string, Uint8Array> | RemoteProtocolError {
-  const finalNul = block.length - 1;
-  if (block[finalNul] !== NUL) return new EnvironmentNotNulTerminatedError(block[finalNul] as number);
-  const environment = new Map<string, Uint8Array>();
-  // Made on the first repeat only: most requests have none.
-  let repeats: Map<string, Uint8Array[]> | null = null;
-  let nameError: RemoteProtocolError | null = null;
-  const { buffer, byteOffset } = block;
-  let position = 0;
-  while (position <= finalNul) {
-    // Plain loops rather than indexOf: names and values are a few bytes long, and a call
-    // into the indexOf builtin per string costs more than scanning them here (the
-    // profile of an nginx request put a third of its time in this function). Each loop
-    // stops at the final NUL at the latest.
-    let nameEnd = position;
-    while (block[nameEnd] !== NUL) nameEnd++;
-    const name = decodeName(block, position, nameEnd);
-    if (nameEnd === finalNul) return new OddStringCountError(name);
-    let valueEnd = nameEnd + 1;
-    while (block[valueEnd] !== NUL) valueEnd++;
-    position = valueEnd + 1;
-    if (nameError !== null) continue;
-    // The same view as block.subarray(nameEnd + 1, valueEnd), made without subarray's
-    // species lookup, which made it the dearer of the two.
-    const value = new Uint8Array(buffer, byteOffset + nameEnd + 1, valueEnd - nameEnd - 1);
-    const earlier = environment.get(name);
-    if (name === "") {
-      nameError = new EmptyVariableNameError();
-    } else if (earlier === undefined) {
-      environment.set(name, value);
-    } else if (!mergeHTTPHeaders || !name.startsWith(HTTP_PREFIX)) {
-      nameError = new DuplicateVariableError(name);
-    } else {
-      repeats ??= new Map();
-      const values = repeats.get(name);
-      if (values === undefined) repeats.set(name, [earlier, value]);
-      else values.push(value);
-    }
-  }
-  if (nameError !== null) return nameError;
-  for (const [name, values] of repeats ?? []) environment.set(name, joinValues(name, values));
-  return environment;
-}
 
 /**
  * Checks the variables every SCGI request must carry and returns the body length that
@@ -312,23 +187,23 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
   /** Whether repeated `HTTP_*` variables are merged (option `duplicateHeaders: "merge"`). */
   readonly #mergeHTTPHeaders: boolean;
 
+  /** The configured limit on the number of variables. */
+  readonly #variableLimit: number;
+
   /** The state once every queued event is consumed; `ERROR` is reported through {@link #error} instead. */
   #state: ReadingState = RXState.HEADER_LENGTH;
 
-  /** HEADER_LENGTH: how many digits of the netstring length have arrived. */
-  #lengthDigits = 0;
-
-  /** HEADER_LENGTH: the length so far; from HEADERS on, the declared length of the environment. */
+  /**
+   * HEADER_LENGTH: the length so far, 0 until its first digit (a leading zero is refused,
+   * so the length is 0 exactly while no digit has arrived); from HEADERS on, the declared
+   * length of the environment.
+   */
   #environmentLength = 0;
 
-  /**
-   * HEADERS: the environment block being filled. It grows as bytes arrive (doubling, up
-   * to the declared length), so that a peer cannot make the reader hold memory by
-   * announcing a length it never sends.
-   */
-  #environment: Uint8Array | null = null;
+  /** HEADERS: where the environment block is being filled; see `reserveBlock`. */
+  #block: EnvironmentBlock | null = null;
 
-  /** HEADERS: how many bytes of {@link #environment} have arrived. */
+  /** HEADERS: how many bytes of the environment block have arrived. */
   #environmentFilled = 0;
 
   /** BODY: how many body bytes are still to come. */
@@ -336,12 +211,12 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
 
   /**
    * @param options - Limits and policies; see {@link SCGIReaderOptions}.
-   * @throws `RangeError` if `rxBufferLimit` is not an integer from 1 to 2^30, or
-   *   `extraData` or `duplicateHeaders` is not one of its values.
+   * @throws `RangeError` if `rxBufferLimit` or `variableLimit` is not an integer from 1
+   *   to 2^30, or `extraData` or `duplicateHeaders` is not one of its values.
    */
   constructor(options: SCGIReaderOptions = {}) {
     super();
-    const { extraData = "error", duplicateHeaders = "merge" } = options;
+    const { extraData = "error", duplicateHeaders = "merge", variableLimit = DEFAULT_VARIABLE_LIMIT } = options;
     const rxBufferLimit = rxBufferLimitOption(options.rxBufferLimit);
     if (extraData !== "error" && extraData !== "ignore") {
       throw new RangeError(`extraData must be "error" or "ignore", not ${String(extraData)}`);
@@ -351,7 +226,11 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
     }
     this.#rxBufferLimit = rxBufferLimit;
     this.#transitions = extraData === "ignore" ? RX_TRANSITIONS_IGNORING_EXTRA_DATA : RX_TRANSITIONS;
+    if (!Number.isInteger(variableLimit) || variableLimit < 1 || variableLimit > 2 ** 30) {
+      throw new RangeError(`variableLimit must be an integer from 1 to ${2 ** 30}, not ${variableLimit}`);
+    }
     this.#mergeHTTPHeaders = duplicateHeaders === "merge";
+    this.#variableLimit = variableLimit;
   }
 
   /**
@@ -368,7 +247,7 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
    * `rxBufferLimit`, since the body is never buffered.
    */
   get bufferedBytes(): number {
-    return this.#environment?.length ?? 0;
+    return this.#block?.capacity ?? 0;
   }
 
   /**
@@ -401,20 +280,24 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
 
   /** HEADER_LENGTH: accumulates the netstring's decimal length, up to its colon. */
   #readLength(chunk: Uint8Array, offset: number): number {
+    if (this.#environmentLength === 0) {
+      const end = this.#readWholeNetstring(chunk, offset);
+      if (end > 0) return end;
+    }
     for (let index = offset; index < chunk.length; index++) {
       const byte = chunk[index] as number;
-      if (byte === COLON && this.#lengthDigits > 0) {
+      if (byte === COLON && this.#environmentLength > 0) {
         this.#startEnvironment();
         return index + 1;
       }
       // Anything but a digit, a colon before any digit, and a leading zero (which could
       // only be the length of an empty environment): the error tells them apart.
-      if (byte < DIGIT_ZERO || byte > DIGIT_NINE || (byte === DIGIT_ZERO && this.#lengthDigits === 0)) {
-        this.fail(new BadNetstringLengthError(byte, this.#lengthDigits));
+      if (byte < DIGIT_ZERO || byte > DIGIT_NINE || (byte === DIGIT_ZERO && this.#environmentLength === 0)) {
+        const digits = this.#environmentLength === 0 ? 0 : String(this.#environmentLength).length;
+        this.fail(new BadNetstringLengthError(byte, digits));
         return index + 1;
       }
       this.#environmentLength = this.#environmentLength * 10 + (byte - DIGIT_ZERO);
-      this.#lengthDigits++;
       if (this.#environmentLength > this.#rxBufferLimit) {
         this.fail(new EnvironmentTooLongError(this.#environmentLength, this.#rxBufferLimit));
         return index + 1;
@@ -423,45 +306,62 @@ export class SCGIReader extends ReceiveLoop<RequestEvent> {
     return chunk.length;
   }
 
+  /**
+   * The usual case, in one step: the chunk holds the whole netstring from `offset` on, with
+   * a length in order and the closing comma. Copies the block and parses it at once, and
+   * returns the offset after the comma; or returns -1 when anything is not so, for the
+   * byte-wise path to take the bytes (and to report what is wrong), having changed nothing.
+   */
+  #readWholeNetstring(chunk: Uint8Array, offset: number): number {
+    let index = offset;
+    let byte = chunk[index] as number;
+    if (byte < DIGIT_ONE || byte > DIGIT_NINE) return -1;
+    let length = 0;
+    do {
+      length = length * 10 + (byte - DIGIT_ZERO);
+      byte = chunk[++index] as number;
+    } while (byte >= DIGIT_ZERO && byte <= DIGIT_NINE && length <= this.#rxBufferLimit);
+    const comma = index + 1 + length;
+    if (byte !== COLON || length > this.#rxBufferLimit || comma >= chunk.length || chunk[comma] !== COMMA) return -1;
+    this.#environmentLength = length;
+    this.#advance("length");
+    const block = reserveBlock(length);
+    fillBlock(block, 0, length, chunk, index + 1, length);
+    this.#acceptEnvironment(block);
+    return comma + 1;
+  }
+
   /** Moves to HEADERS once the length is known. */
   #startEnvironment(): void {
-    this.#environment = new Uint8Array(Math.min(this.#environmentLength, INITIAL_ENVIRONMENT_CAPACITY));
+    this.#block = reserveBlock(this.#environmentLength);
     this.#environmentFilled = 0;
     this.#advance("length");
   }
 
   /** HEADERS: copies the environment block, then checks its closing comma and parses it. */
   #readEnvironment(chunk: Uint8Array, offset: number): number {
+    const block = this.#block as EnvironmentBlock;
     const blockBytes = Math.min(chunk.length - offset, this.#environmentLength - this.#environmentFilled);
     if (blockBytes > 0) {
-      const filled = this.#environmentFilled + blockBytes;
-      let environment = this.#environment as Uint8Array;
-      if (filled > environment.length) {
-        const grown = new Uint8Array(Math.min(this.#environmentLength, Math.max(environment.length * 2, filled)));
-        grown.set(environment.subarray(0, this.#environmentFilled));
-        environment = this.#environment = grown;
-      }
-      environment.set(chunk.subarray(offset, offset + blockBytes), this.#environmentFilled);
-      this.#environmentFilled = filled;
+      fillBlock(block, this.#environmentFilled, this.#environmentLength, chunk, offset, blockBytes);
+      this.#environmentFilled += blockBytes;
       offset += blockBytes;
     }
     if (offset === chunk.length) return offset;
-    // The block is complete (the buffer has grown to exactly its length), and this byte
-    // must be the netstring's comma.
-    const environment = this.#environment as Uint8Array;
+    // The block is complete, and this byte must be the netstring's comma.
     const terminator = chunk[offset] as number;
-    this.#environment = null;
+    this.#block = null;
     if (terminator !== COMMA) {
       this.fail(new BadNetstringTerminatorError(terminator));
     } else {
-      this.#acceptEnvironment(environment);
+      this.#acceptEnvironment(block);
     }
     return offset + 1;
   }
 
   /** Parses and checks the complete environment, then queues `RequestHeaders` and moves to BODY. */
-  #acceptEnvironment(block: Uint8Array): void {
-    const environment = parseEnvironment(block, this.#mergeHTTPHeaders);
+  #acceptEnvironment(block: EnvironmentBlock): void {
+    const environment = parseEnvironment(block, this.#environmentLength, this.#mergeHTTPHeaders, this.#variableLimit);
     const bodyLength = environment instanceof Map ? declaredBodyLength(environment) : environment;
     if (typeof bodyLength !== "number") {
       this.fail(bodyLength);

@@ -3,15 +3,22 @@
  *
  * Strategy: the state machine is data. {@link TX_TRANSITIONS} maps each state and kind of
  * event to the next state; a missing entry is the error, so there is no if-chain to get
- * wrong. `ResponseHeaders` validated itself when it was built, so encoding here only
- * decides the header order SCGI (like CGI) expects and writes ISO-8859-1 bytes.
+ * wrong. `ResponseHeaders` validated and encoded itself when it was built, so sending one
+ * returns a copy of the bytes its constructor checked.
  *
  * @module
  */
 
-import { COLON, CR, describeValue, LF, SPACE, writeLatin1 } from "../core/bytes.js";
+import { describeValue } from "../core/bytes.js";
 import { BadEventInStateError, type ProtocolError } from "../core/errors.js";
-import { isValidated, ResponseBody, ResponseEnd, type ResponseEvent, ResponseHeaders } from "../core/events.js";
+import {
+  headerBlockCopy,
+  isValidated,
+  ResponseBody,
+  ResponseEnd,
+  type ResponseEvent,
+  ResponseHeaders,
+} from "../core/events.js";
 import { TXState } from "../core/states.js";
 
 /**
@@ -51,49 +58,6 @@ function sendKind(event: unknown): SendKind | null {
   if (event instanceof ResponseBody) return "ResponseBody";
   if (event instanceof ResponseEnd) return "ResponseEnd";
   return null;
-}
-
-/**
- * The `[name, value]` lines of a header block, in the order SCGI clients expect: the
- * order CGI gives each kind of response.
- */
-function headerLines(headers: ResponseHeaders): (readonly [string, string])[] {
-  const { status, contentType, location, otherHeaders } = headers;
-  if (status === null) {
-    // A local redirect, or a client redirect without document: Location and nothing else
-    // (the ResponseHeaders constructor guarantees there is nothing else).
-    return [["Location", location as string]];
-  }
-  const contentTypeLines: (readonly [string, string])[] = contentType === null ? [] : [["Content-Type", contentType]];
-  if (location !== null) {
-    // A client redirect with document: Location first, then Status, then the document's headers.
-    return [["Location", location], ["Status", status], ...contentTypeLines, ...otherHeaders];
-  }
-  // A document response: Content-Type, then Status, then the rest.
-  return [...contentTypeLines, ["Status", status], ...otherHeaders];
-}
-
-/**
- * Encodes response headers as an SCGI (CGI-style) header block: `Name: value` lines, each
- * ended by CRLF, then an empty line.
- */
-function encodeHeaders(headers: ResponseHeaders): Uint8Array {
-  const lines = headerLines(headers);
-  let size = 2;
-  for (const [name, value] of lines) size += name.length + value.length + 4;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const [name, value] of lines) {
-    offset = writeLatin1(name, bytes, offset);
-    bytes[offset++] = COLON;
-    bytes[offset++] = SPACE;
-    offset = writeLatin1(value, bytes, offset);
-    bytes[offset++] = CR;
-    bytes[offset++] = LF;
-  }
-  bytes[offset++] = CR;
-  bytes[offset] = LF;
-  return bytes;
 }
 
 /**
@@ -142,7 +106,11 @@ export class SCGIWriter {
    *
    * @param event - The event to send.
    * @returns The bytes to write to the peer, or `null` for `ResponseEnd`: the response is
-   *   complete, so close the connection (SCGI has one request per connection).
+   *   complete, so close the connection (SCGI has one request per connection). For
+   *   `ResponseHeaders`, new bytes of the caller's own each time, a copy of the block the
+   *   constructor encoded, in a region of a pool shared with other header blocks (as
+   *   Node's `Buffer` pool is): write them as they are, never their whole `buffer`. For
+   *   `ResponseBody`, its `data` itself.
    * @throws {@link BadEventInStateError} if the event cannot be sent in the current state;
    *   the writer is then dead, and every later call throws the same error.
    */
@@ -158,7 +126,7 @@ export class SCGIWriter {
     switch (kind) {
       case "ResponseHeaders":
       case "ResponseHeaders without document":
-        return encodeHeaders(event as ResponseHeaders);
+        return headerBlockCopy(event as ResponseHeaders);
       case "ResponseBody":
         return (event as ResponseBody).data;
       case "ResponseEnd":

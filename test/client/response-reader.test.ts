@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from "vitest";
 import {
+  BadChunkedBodyError,
   BadResponseContentLengthError,
   BadResponseHeaderError,
   BadResponseStatusError,
@@ -190,6 +191,37 @@ const GOOD: { name: string; wire: string; options?: SCGIClientReaderOptions; exp
     wire: "Status: 304 Not Modified\r\nContent-Length: 1234\r\n\r\n",
     expected: { status: "304 Not Modified", otherHeaders: [["Content-Length", "1234"]] },
   },
+  {
+    name: "a chunked body, decoded: the framing never reaches the content",
+    wire: "Status: 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    expected: { status: "200 OK", otherHeaders: [["X-A", "1"]], body: "hello" },
+  },
+  {
+    name: "a chunked body in several chunks: hex sizes in either case, zero-padded, extensions, trailers",
+    wire: "transfer-encoding: CHUNKED\r\n\r\n3;name=value\r\nabc\r\n00A \t;x\r\n0123456789\r\n1c\r\n\r\n0123456789abcdef0123456789\r\n0\r\nX-Trailer: t\r\nX-Other: o\r\n\r\n",
+    expected: { status: "200 OK", body: "abc0123456789\r\n0123456789abcdef0123456789" },
+  },
+  {
+    name: "a chunked body with bare LF line ends",
+    wire: "Transfer-Encoding: chunked\n\n2\nhi\n1\n!\n0\n\n",
+    expected: { status: "200 OK", body: "hi!" },
+  },
+  {
+    name: "a chunked body holding framing-like text",
+    wire: "Transfer-Encoding: chunked\r\n\r\n7\r\n0\r\n\r\n\r\n\r\n0\r\n\r\n",
+    expected: { status: "200 OK", body: "0\r\n\r\n\r\n" },
+  },
+  {
+    name: "HEAD: chunked framing announced and no body",
+    wire: "Status: 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    options: { requestMethod: "HEAD" },
+    expected: { status: "200 OK" },
+  },
+  {
+    name: "204 with chunked framing announced and no body",
+    wire: "Status: 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
+    expected: { status: "204 No Content" },
+  },
 ];
 
 describe("good responses", () => {
@@ -277,6 +309,50 @@ const HOSTILE: { name: string; wire: string; error: RemoteErrorClass; options?: 
   {
     name: "two Content-Lengths",
     wire: "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+    error: BadResponseContentLengthError,
+  },
+  ...(
+    [
+      ["a chunk size that is not hex", "x\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a size line without digits", "\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a letter after the size", "5x\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a control byte in an extension", "5;a\x01\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a CR without LF after the size", "5\rhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a chunk longer than its size", "3\r\nhello\r\n0\r\n\r\n", BadChunkedBodyError],
+      ["a CR without LF after the data", "5\r\nhello\rX0\r\n\r\n", BadChunkedBodyError],
+      ["a CR without LF at the end", "0\r\n\r\r", BadChunkedBodyError],
+      ["data after the last chunk", "0\r\n\r\nx", BadChunkedBodyError],
+      ["a chunk size over 2^53 - 1", "20000000000000\r\n", BadChunkedBodyError],
+      ["EOF inside a chunk", "5\r\nhel", IncompleteResponseError],
+      ["EOF inside a size line", "5", IncompleteResponseError],
+      ["EOF before the last chunk", "5\r\nhello\r\n", IncompleteResponseError],
+      ["EOF inside the trailers", "0\r\nX-T: 1\r\n", IncompleteResponseError],
+      ["EOF with no chunk at all", "", IncompleteResponseError],
+    ] as const
+  ).map(([problem, body, error]) => ({
+    name: `chunked: ${problem}`,
+    wire: `Transfer-Encoding: chunked\r\n\r\n${body}`,
+    error,
+  })),
+  {
+    name: "HEAD: chunked framing begun and cut off",
+    wire: "Transfer-Encoding: chunked\r\n\r\n5\r\nhe",
+    options: { requestMethod: "HEAD" },
+    error: IncompleteResponseError,
+  },
+  {
+    name: "a transfer coding other than chunked",
+    wire: "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    error: BadResponseHeaderError,
+  },
+  {
+    name: "Transfer-Encoding after chunked",
+    wire: "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n0\r\n\r\n",
+    error: BadResponseHeaderError,
+  },
+  {
+    name: "chunked with a Content-Length (a smuggling attempt)",
+    wire: "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
     error: BadResponseContentLengthError,
   },
   {

@@ -130,6 +130,24 @@ describe("what the conversion refuses", () => {
     });
   }
 
+  it.each([
+    [
+      { CONTENT_LENGTH: 42 },
+      'variable "CONTENT_LENGTH" must have a string or Uint8Array value, not the number 42: give String(42)',
+    ],
+    [[["SCGI", 1n]], 'variable "SCGI" must have a string or Uint8Array value, not the bigint 1: give String(1)'],
+    [
+      new Map([["HTTPS", true]]),
+      'variable "HTTPS" must have a string or Uint8Array value, not the boolean true: give String(true)',
+    ],
+    [{ A: new ArrayBuffer(1) }, 'variable "A" must have a string or Uint8Array value, not ArrayBuffer'],
+    [{ A: undefined }, 'variable "A" must have a string or Uint8Array value, not undefined'],
+  ])("a value of the wrong type: a TypeError naming the variable and the value (%o)", (environment, message) => {
+    expect(() => new RequestHeaders(environment as unknown as EnvironmentInit)).toThrow(
+      new TypeError(`RequestHeaders ${message}`),
+    );
+  });
+
   it("leaves empty names, NUL and CONTENT_LENGTH to send, so a partial environment can still be built", () => {
     const headers = new RequestHeaders([
       ["", "x"],

@@ -127,6 +127,55 @@ describe("messages composed by the class from what went wrong", () => {
       new sioscgi.IncompleteResponseError({ bodyBytes: 3, contentLength: 5 }),
       "Connection closed 3 bytes into a response body whose Content-Length is 5",
     ],
+    [
+      new sioscgi.IncompleteResponseError("chunked body"),
+      "Connection closed in a chunked response body, before its last chunk",
+    ],
+    [
+      new sioscgi.BadResponseHeaderError(latin1("Transfer-Encoding: gzip"), "transfer coding"),
+      'Response header line "Transfer-Encoding: gzip" names a transfer coding other than chunked',
+    ],
+    [
+      new sioscgi.BadResponseHeaderError(latin1("Transfer-Encoding: chunked"), "after chunked"),
+      'Response header line "Transfer-Encoding: chunked" follows Transfer-Encoding: chunked',
+    ],
+    [
+      new sioscgi.BadResponseContentLengthError("5", true),
+      'Invalid response Content-Length: "5" given with Transfer-Encoding: chunked',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x78, "size"),
+      'Invalid chunked response body: "x" where a chunk size\'s hex digits belong',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x30, "size too large"),
+      'Invalid chunked response body: "0" makes a chunk size over 2^53 - 1',
+    ],
+    [new sioscgi.BadChunkedBodyError(0x78, "after size"), 'Invalid chunked response body: "x" after a chunk size'],
+    [
+      new sioscgi.BadChunkedBodyError(0x01, "size line"),
+      'Invalid chunked response body: "\\x01" is a control byte in a chunk size line',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x68, "size line end"),
+      'Invalid chunked response body: "h" after a CR in a chunk size line, where LF belongs',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x6c, "data end"),
+      'Invalid chunked response body: "l" where a chunk\'s data should end (more data than its size)',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x58, "data line end"),
+      'Invalid chunked response body: "X" after the CR that ends a chunk\'s data, where LF belongs',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x0d, "final line end"),
+      'Invalid chunked response body: "\\x0d" after the CR of the body\'s final line, where LF belongs',
+    ],
+    [
+      new sioscgi.BadChunkedBodyError(0x78, "after last chunk"),
+      'Invalid chunked response body: "x" after the last chunk',
+    ],
   ])("%s", (error, message) => {
     expect(error.message).toBe(message);
   });

@@ -9,6 +9,7 @@ import {
   HopByHopHeaderError,
   InvalidHeaderNameError,
   InvalidHeaderValueError,
+  InvalidResponseContentLengthError,
   InvalidStatusError,
   NonDocumentHeadersError,
   NotISO88591Error,
@@ -128,6 +129,39 @@ describe("ResponseHeaders", () => {
     expect(() => new ResponseHeaders("200 OK", headers)).toThrow(DuplicateResponseHeaderError);
     expect(() => new ResponseHeaders("200 OK", headers)).toThrow(`Response header ${name} appears more than once`);
   });
+
+  it.each([
+    ["letters", [["Content-Length", "abc"]]],
+    ["a minus sign", [["Content-Length", "-1"]]],
+    ["a plus sign", [["Content-Length", "+1"]]],
+    ["an empty value", [["Content-Length", ""]]],
+    ["a list of two numbers", [["Content-Length", "5, 6"]]],
+    ["exponent notation", [["Content-Length", "1e3"]]],
+    ["a superscript digit", [["Content-Length", "\u00b2"]]],
+    ["a number beyond 2^53 - 1", [["content-length", "9007199254740992"]]],
+  ] as const)("rejects a Content-Length of %s: it frames the body", (_name, headers) => {
+    expect(() => new ResponseHeaders("200 OK", headers)).toThrow(InvalidResponseContentLengthError);
+  });
+
+  it.each([
+    ["two different values", "5", "6"],
+    ["the same value twice", "5", "5"],
+  ])("rejects Content-Length given twice, %s", (_name, first, second) => {
+    const headers = [
+      ["Content-Length", first],
+      ["content-length", second],
+    ] as const;
+    expect(() => new ResponseHeaders("200 OK", headers)).toThrow(DuplicateResponseHeaderError);
+  });
+
+  it.each(["0", "5", "0005", "9007199254740991"])(
+    "takes a Content-Length of %s, kept among the other headers",
+    (value) => {
+      expect(new ResponseHeaders("200 OK", [["Content-Length", value]]).otherHeaders).toEqual([
+        ["Content-Length", value],
+      ]);
+    },
+  );
 
   it.each(["Status", "status", "STATUS"])("rejects a %s header: the status has its own argument", (name) => {
     expect(() => new ResponseHeaders("200 OK", [[name, "404 Not Found"]])).toThrow(StatusHeaderError);

@@ -3,8 +3,18 @@
  * nothing an application passes can split a response or smuggle a header.
  */
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkField, checkStatus, classifyField, isBodilessStatus, statusCode } from "../../src/core/header-rules.js";
+import {
+  checkField,
+  checkStatus,
+  classifyField,
+  isBodilessStatus,
+  isFieldValue,
+  isStatus,
+  isToken,
+  statusCode,
+} from "../../src/core/header-rules.js";
 import {
   InvalidHeaderNameError,
   InvalidHeaderValueError,
@@ -116,5 +126,29 @@ describe("statusCode and the bodiless statuses", () => {
 
   it("204, 205 and 304 have no content (RFC 9110); their neighbours do", () => {
     expect([200, 203, 204, 205, 206, 303, 304, 305].filter(isBodilessStatus)).toEqual([204, 205, 304]);
+  });
+});
+
+describe("the predicates agree with the RFC 9110 and 9112 grammar written as regular expressions", () => {
+  const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const FIELD_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
+  const STATUS = /^[2-5][0-9]{2}(?: [\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
+  // Characters near every boundary of the grammar, and beyond ISO-8859-1.
+  const character = fc.constantFrom(...'\x00\t\n\r !"(),/:;@[]{}~\x7f\x80\xa0\xff\u0100\u010aaZ09-_'.split(""));
+  const text = fc.array(character, { maxLength: 12 }).map((characters) => characters.join(""));
+
+  it("isToken", () => {
+    fc.assert(fc.property(text, (name) => isToken(name) === TOKEN.test(name)));
+  });
+
+  it("isFieldValue", () => {
+    fc.assert(fc.property(text, (value) => isFieldValue(value) === FIELD_VALUE.test(value)));
+  });
+
+  it("isStatus", () => {
+    const status = fc
+      .tuple(fc.constantFrom("200", "404", "199", "600", "20", "2x0", ""), text)
+      .map(([code, rest]) => code + rest);
+    fc.assert(fc.property(status, (line) => isStatus(line) === STATUS.test(line)));
   });
 });

@@ -1,15 +1,18 @@
 /**
  * The client's interop cases, run the same way against each SCGI server serving the echo
  * application (uWSGI with test/interop/fixtures/echo_app.py, and this library's
- * sioscgi/node with its twin in servers/sioscgi-node.ts). What the servers do differently
- * is passed in as quirks, each a fact the tests check.
+ * sioscgi/node with its twin in servers/sioscgi-node.ts), through the shipped one-call
+ * client, `scgiRequest`. What the servers do differently is passed in as quirks, each a
+ * fact the tests check.
  */
 
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IncompleteResponseError } from "../../src/index.js";
+import { decodeResponse, encodeRequest, IncompleteResponseError } from "../../src/index.js";
+import { ConnectionClosedError, ConnectionResetError, scgiRequest } from "../../src/node.js";
+import { exchange } from "../support/net.js";
 import type { ServerProcess } from "./harness.js";
-import { callSCGI, type SCGIResult } from "./scgi-client.js";
+import { bytes } from "./servers/sioscgi-node.js";
 
 /** What a server does differently from the others. */
 export interface ClientQuirks {
@@ -77,24 +80,29 @@ const describeEnd = (end: ConnectionEnd): string =>
 
 /**
  * A refusal as `end` says: a whole response with that status; or a response that never
- * came: no byte from the server, then EOF, which the client reports as an incomplete
- * response, or a reset (a write into it may report a broken pipe first).
+ * came: no byte from the server, then EOF, which the call reports as a closed connection
+ * whose cause is the reader's incomplete response, or a reset (a write into it may report a
+ * broken pipe first). Both of the latter say the server may have refused the request.
  */
-function expectRefused(result: SCGIResult, end: ConnectionEnd): void {
+async function expectRefused(call: Promise<Response>, end: ConnectionEnd): Promise<void> {
   if (typeof end === "object") {
-    expect(result.socketError).toBeUndefined();
-    expect(result.error).toBeUndefined();
-    expect([result.headers?.status, result.complete]).toEqual([end.answer, true]);
+    const response = await call;
+    expect(`${response.status} ${response.statusText}`).toBe(end.answer);
+    await response.arrayBuffer(); // the body to its end: the response is complete
     return;
   }
-  expect(result.received).toBe(0);
-  expect(result.headers).toBeUndefined();
+  const error = await call.then(
+    () => expect.unreachable("answered"),
+    (caught: unknown) => caught as Error,
+  );
+  expect(error.message).toMatch(/the server may have refused the request/);
   if (end === "EOF") {
-    expect(result.socketError).toBeUndefined();
-    expect(result.error).toBeInstanceOf(IncompleteResponseError);
-    expect(result.error?.message).toBe("Connection closed without sending a response");
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect(error.cause).toBeInstanceOf(IncompleteResponseError);
+    expect((error.cause as Error).message).toBe("Connection closed without sending a response");
   } else {
-    expect(["ECONNRESET", "EPIPE"]).toContain(result.socketError?.code);
+    expect(error).toBeInstanceOf(ConnectionResetError);
+    expect(["ECONNRESET", "EPIPE"]).toContain((error.cause as NodeJS.ErrnoException).code);
   }
 }
 
@@ -110,15 +118,11 @@ export function clientSuite(name: string, start: () => Promise<ServerProcess>, q
       await server?.stop();
     });
 
-    const echo = async (variables: [string, string][], body?: Uint8Array): Promise<Echo> => {
-      const contentLength: [string, string] = ["CONTENT_LENGTH", String(body?.length ?? 0)];
-      const result = await callSCGI(server.port, [contentLength, ...variables], body);
-      expect(result.error).toBeUndefined();
-      expect(result.socketError).toBeUndefined();
-      expect(result.complete).toBe(true);
-      expect(result.headers?.status).toBe("200 OK");
-      expect(result.headers?.contentType).toBe("application/json");
-      return JSON.parse(result.body.toString()) as Echo;
+    const echo = async (variables: [string, string][], body?: Uint8Array | string): Promise<Echo> => {
+      const response = await scgiRequest(server.target, { environment: variables, body: body ?? null });
+      expect([response.status, response.statusText]).toEqual([200, "OK"]);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      return (await response.json()) as Echo;
     };
 
     it("GET: method, path and variables arrive byte for byte, the JSON answer whole", async () => {
@@ -141,7 +145,7 @@ export function clientSuite(name: string, start: () => Promise<ServerProcess>, q
       });
     });
 
-    for (const size of [0, 1, 1024 * 1024]) {
+    for (const size of [0, 1, 2 * 1024 * 1024]) {
       it(`POST with a body of ${size} bytes arrives whole and in order`, async () => {
         const body = payload(size);
         const seen = await echo(
@@ -158,31 +162,48 @@ export function clientSuite(name: string, start: () => Promise<ServerProcess>, q
       });
     }
 
-    it("the application's status and headers, repeated ones in order", async () => {
-      const result = await callSCGI(server.port, [["CONTENT_LENGTH", "0"], ...getVariables("/status/404")]);
-      expect(result.error).toBeUndefined();
-      expect(result.headers?.status).toBe("404 Not Found");
-      expect(result.headers?.contentType).toBe("text/plain");
-      const others = (result.headers?.otherHeaders ?? []).map(([field, value]) => [field.toLowerCase(), value]);
-      expect(others.filter(([field]) => field === "set-cookie")).toEqual([
-        ["set-cookie", "a=1"],
-        ["set-cookie", "b=2"],
-      ]);
-      expect(others.find(([field]) => field === "x-served-by")).toBeDefined();
-      expect(result.body.toString()).toBe("status 404\n");
+    it("a string body with multi-byte UTF-8: sent as UTF-8, CONTENT_LENGTH in bytes", async () => {
+      const text = "Zoë ☃ 日本 𝄞";
+      const seen = await echo([["REQUEST_METHOD", "POST"]], text);
+      const encoded = new TextEncoder().encode(text);
+      expect([seen.length, seen.sha256]).toEqual([encoded.length, sha256(encoded)]);
+      expect(seen.variables.CONTENT_LENGTH).toBe(hex(String(encoded.length)));
     });
 
-    it(`HEAD: the headers, ${quirks.bodyForHead ? "and the body anyway, which the client passes on" : "and no body"}`, async () => {
-      const result = await callSCGI(server.port, [
-        ["CONTENT_LENGTH", "0"],
-        ...getVariables("/head").map(([field, value]): [string, string] =>
-          field === "REQUEST_METHOD" ? [field, "HEAD"] : [field, value],
-        ),
+    it("the application's status and headers, repeated ones in order", async () => {
+      const response = await scgiRequest(server.target, { environment: getVariables("/status/404") });
+      expect([response.status, response.statusText]).toEqual([404, "Not Found"]);
+      expect(response.headers.get("content-type")).toBe("text/plain");
+      expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+      expect(response.headers.has("x-served-by")).toBe(true);
+      expect(await response.text()).toBe("status 404\n");
+    });
+
+    it("a 2 MiB response body arrives whole and in order", async () => {
+      const size = 2 * 1024 * 1024;
+      const response = await scgiRequest(server.target, { environment: getVariables(`/bytes/${size}`) });
+      expect(response.status).toBe(200);
+      expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(bytes(size)));
+    });
+
+    const head = getVariables("/head").map(([field, value]): [string, string] =>
+      field === "REQUEST_METHOD" ? [field, "HEAD"] : [field, value],
+    );
+
+    it("HEAD through scgiRequest: the status and headers, a Response without a body", async () => {
+      const response = await scgiRequest(server.target, { environment: head });
+      expect([response.status, response.headers.get("content-type"), response.body]).toEqual([
+        200,
+        "application/json",
+        null,
       ]);
-      expect(result.error).toBeUndefined();
-      expect(result.complete).toBe(true);
-      expect(result.headers?.status).toBe("200 OK");
-      expect(result.body.length > 0).toBe(quirks.bodyForHead);
+    });
+
+    it(`HEAD through the reader: the headers, ${quirks.bodyForHead ? "and the body anyway, which the reader passes on" : "and no body"}`, async () => {
+      const answer = await exchange(server.port, encodeRequest(head));
+      const { status, body } = decodeResponse(answer, { requestMethod: "HEAD" });
+      expect(status).toBe(200);
+      expect(body.length > 0).toBe(quirks.bodyForHead);
     });
 
     describe("the environment's limit", () => {
@@ -206,12 +227,12 @@ export function clientSuite(name: string, start: () => Promise<ServerProcess>, q
       it(`one byte more: the server ${describeEnd(quirks.justOver)}`, async () => {
         const variables = padded(largest + 1);
         expect(quirks.fits(variables)).toBe(false);
-        expectRefused(await callSCGI(server.port, variables), quirks.justOver);
+        await expectRefused(scgiRequest(server.target, { environment: variables }), quirks.justOver);
         await expect.poll(() => server.output()).toMatch(quirks.justOverReport);
       });
 
       it(`far more: the server ${describeEnd(quirks.farOver)}`, async () => {
-        expectRefused(await callSCGI(server.port, padded(quirks.farOverPadding)), quirks.farOver);
+        await expectRefused(scgiRequest(server.target, { environment: padded(quirks.farOverPadding) }), quirks.farOver);
         await expect.poll(() => server.output()).toMatch(quirks.farOverReport);
       });
 

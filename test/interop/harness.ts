@@ -76,7 +76,10 @@ export function scratchDirectory(name: string): string {
 
 /** A server process as a test sees it: its port, what it has printed, and how to stop it. */
 export interface ServerProcess {
+  /** The TCP port it listens on, on loopback; 0 for a server on a Unix socket. */
   readonly port: number;
+  /** Where it listens, as `scgiRequest` takes it: `127.0.0.1:port` or `unix:/path`. */
+  readonly target: string;
   /** The process id, when the server is a process of its own. */
   readonly pid?: number | undefined;
   /** Everything the process has written to stdout and stderr so far. */
@@ -85,13 +88,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Resolves once `port` on loopback accepts connections; throws if `child` exits first or time runs out. */
-async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+/**
+ * Resolves once `listen` (a port on loopback, or a Unix socket path) accepts connections;
+ * throws if `child` exits first or time runs out.
+ */
+async function waitForListener(listen: number | string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
     const accepted = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
+      const socket = typeof listen === "number" ? net.connect(listen, "127.0.0.1") : net.connect(listen);
       socket.once("connect", () => {
         socket.destroy();
         resolve(true);
@@ -101,17 +107,18 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
     if (accepted) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the server did not listen on ${port} in time:\n${output()}`);
+  throw new Error(`the server did not listen on ${listen} in time:\n${output()}`);
 }
 
 /**
  * Runs a server in the foreground, with `env` added to the environment, waits until it
- * listens on `port`, and returns it with a `stop` that kills it and removes `directory`.
+ * listens on `listen` (a port on loopback, or a Unix socket path), and returns it with a
+ * `stop` that kills it and removes `directory`.
  */
 export async function runServer(
   command: string,
   args: string[],
-  port: number,
+  listen: number | string,
   directory: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServerProcess> {
@@ -124,14 +131,15 @@ export async function runServer(
     output += chunk.toString();
   });
   try {
-    await waitForPort(port, child, () => output);
+    await waitForListener(listen, child, () => output);
   } catch (error) {
     child.kill("SIGKILL");
     rmSync(directory, { recursive: true, force: true });
     throw error;
   }
   return {
-    port,
+    port: typeof listen === "number" ? listen : 0,
+    target: typeof listen === "number" ? `127.0.0.1:${listen}` : `unix:${listen}`,
     pid: child.pid,
     output: () => output,
     async stop() {

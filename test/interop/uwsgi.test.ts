@@ -13,9 +13,9 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scgiRequest } from "../../src/node.js";
 import { clientSuite } from "./client-suite.js";
 import type { ServerProcess } from "./harness.js";
-import { callSCGI } from "./scgi-client.js";
 import { startUwsgi, UWSGI_BUFFER_SIZE } from "./servers/uwsgi.js";
 
 clientSuite("uWSGI (--scgi-socket)", () => startUwsgi("--scgi-socket"), {
@@ -50,17 +50,12 @@ describe("uWSGI (--scgi-nph-socket): a response with an HTTP status line", () =>
 
   for (const protocol of ["HTTP/1.1", "HTTP/1.0"]) {
     it(`${protocol}: the status line is read as the status`, async () => {
-      const result = await callSCGI(server.port, {
-        CONTENT_LENGTH: "0",
-        REQUEST_METHOD: "GET",
-        PATH_INFO: "/status/201",
-        SERVER_PROTOCOL: protocol,
+      const response = await scgiRequest(server.target, {
+        environment: { PATH_INFO: "/status/201", SERVER_PROTOCOL: protocol },
       });
-      expect(result.error).toBeUndefined();
-      expect(result.complete).toBe(true);
-      expect(result.headers?.status).toBe("201 Created");
-      expect(result.headers?.contentType).toBe("text/plain");
-      expect(result.body.toString()).toBe("status 201\n");
+      expect([response.status, response.statusText]).toEqual([201, "Created"]);
+      expect(response.headers.get("content-type")).toBe("text/plain");
+      expect(await response.text()).toBe("status 201\n");
     });
   }
 });

@@ -4,11 +4,11 @@
  * Node's listener and transport (the runtimes' own are in test/runtimes.test.ts).
  */
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { serve as serveOnBun } from "../../src/bun.js";
 import { serve as serveOnDeno } from "../../src/deno.js";
 import type { Handler } from "../../src/fetch/index.js";
@@ -46,7 +46,17 @@ async function get(path: string): Promise<string> {
   return new TextDecoder().decode(parseHeaderBlock(Buffer.concat(chunks)).rest);
 }
 
-const socketPath = (): string => join(mkdtempSync(join(tmpdir(), "sioscgi-serve-")), "scgi.sock");
+/** The scratch directories of the Unix sockets, removed after the suite. */
+const scratch: string[] = [];
+afterAll(() => {
+  for (const directory of scratch) rmSync(directory, { recursive: true, force: true });
+});
+
+const socketPath = (): string => {
+  const directory = mkdtempSync(join(tmpdir(), "sioscgi-serve-"));
+  scratch.push(directory);
+  return join(directory, "scgi.sock");
+};
 
 describe("runServer", () => {
   it("serves until close, which stops accepting and settles once the requests in flight are done", async () => {

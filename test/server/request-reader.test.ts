@@ -28,6 +28,7 @@ import {
   RXState,
   SCGIReader,
   type SCGIReaderOptions,
+  TooManyVariablesError,
 } from "../../src/index.js";
 import { eventShape, feedEvents } from "../support/feed.js";
 import { chunkings, concat, entries, latin1, scgiRequest, utf8 } from "../support/scgi.js";
@@ -179,6 +180,24 @@ const HOSTILE: { name: string; bytes: Uint8Array; error: RemoteErrorClass; optio
     bytes: withContentLength("9007199254740992"),
     error: BadContentLengthError,
   },
+  {
+    name: "one variable more than variableLimit",
+    bytes: scgiRequest([...MINIMAL, ["REQUEST_METHOD", "GET"]]),
+    error: TooManyVariablesError,
+    options: { variableLimit: 2 },
+  },
+  {
+    name: "too many variables wins over a later name without value",
+    bytes: latin1("30:CONTENT_LENGTH\x000\x00SCGI\x001\x00A\x00b\x00C\x00,"),
+    error: TooManyVariablesError,
+    options: { variableLimit: 2 },
+  },
+  {
+    name: "repeats of one header counted as the variables they are",
+    bytes: scgiRequest([...MINIMAL, ["HTTP_A", "1"], ["HTTP_A", "2"]]),
+    error: TooManyVariablesError,
+    options: { variableLimit: 3 },
+  },
   { name: "one byte beyond the body", bytes: withContentLength("2", "abc"), error: ExtraDataError },
   { name: "a byte after a bodiless request", bytes: withContentLength("0", "x"), error: ExtraDataError },
 ];
@@ -219,13 +238,32 @@ describe("hostile inputs", () => {
     expect(reader.bufferedBytes).toBeLessThanOrEqual(2 * 100_014);
   });
 
+  it("refuses a 64 KiB environment of tiny variables by default, with status 431, but takes 1,200 variables", () => {
+    // The environment that would cost the most memory per byte: distinct two-byte names,
+    // empty values. 16,000 of them fill 64 KiB and held 2.4 MB before the limit.
+    const tiny = (count: number): [string, string][] =>
+      Array.from({ length: count }, (_, index) => [
+        String.fromCharCode(0x21 + (index % 200), 0x21 + Math.floor(index / 200)),
+        "",
+      ]);
+    const refused = feedEvents(new SCGIReader(), [scgiRequest([...MINIMAL, ...tiny(16_000)])]);
+    expect(refused.error).toMatchObject({ code: "ERR_SCGI_TOO_MANY_VARIABLES", httpStatus: 431 });
+    expect(feedEvents(new SCGIReader(), [scgiRequest([...MINIMAL, ...tiny(1199)])]).error).toBeInstanceOf(
+      TooManyVariablesError,
+    );
+    expect(feedEvents(new SCGIReader(), [scgiRequest([...MINIMAL, ...tiny(1198)])]).headers?.environment?.size).toBe(
+      1200,
+    );
+  });
+
   it("merges many repeats of a header into one value", () => {
     // 20,000 repeats: joining on every repeat would copy about 800 MB; joining once, 80 KB.
     const variables: [string, string][] = [
       ...MINIMAL,
       ...Array.from({ length: 20_000 }, (): [string, string] => ["HTTP_A", "xy"]),
     ];
-    const outcome = feedEvents(new SCGIReader({ rxBufferLimit: 1 << 20 }), [scgiRequest(variables)]);
+    const reader = new SCGIReader({ rxBufferLimit: 1 << 20, variableLimit: 1 << 20 });
+    const outcome = feedEvents(reader, [scgiRequest(variables)]);
     expect(outcome.headers?.environment?.get("HTTP_A")?.length).toBe(20_000 * 2 + 19_999 * 2);
   });
 
@@ -266,6 +304,13 @@ describe("good requests", () => {
     expect(reader.state).toBe(RXState.BODY);
   });
 
+  it("accepts exactly variableLimit variables", () => {
+    const request = scgiRequest([...MINIMAL, ["REQUEST_METHOD", "GET"]]);
+    for (const { label, chunks } of chunkings(request)) {
+      expect(feedEvents(new SCGIReader({ variableLimit: 3 }), chunks).headers?.environment?.size, label).toBe(3);
+    }
+  });
+
   it("accepts an environment exactly at the limit", () => {
     const request = scgiRequest(MINIMAL);
     expect(feedEvents(new SCGIReader({ rxBufferLimit: 24 }), [request]).error).toBeUndefined();
@@ -296,7 +341,7 @@ describe("good requests", () => {
     ];
     const reversed: [string, string][] = [...MINIMAL, ...variables.slice(2).reverse()];
     for (const request of [variables, reversed, variables, reversed]) {
-      const reader = new SCGIReader({ rxBufferLimit: 1 << 20 });
+      const reader = new SCGIReader({ rxBufferLimit: 1 << 20, variableLimit: 1 << 20 });
       expect(entries(feedEvents(reader, [scgiRequest(request)]).headers?.environment)).toEqual(request);
     }
   });
@@ -493,6 +538,9 @@ describe("options", () => {
     ["duplicateHeaders", { duplicateHeaders: "first" }],
     ["rxBufferLimit", { rxBufferLimit: 0 }],
     ["rxBufferLimit above 2^30", { rxBufferLimit: 2 ** 30 + 1 }],
+    ["variableLimit", { variableLimit: 0 }],
+    ["variableLimit that is not an integer", { variableLimit: 1.5 }],
+    ["variableLimit above 2^30", { variableLimit: 2 ** 30 + 1 }],
   ])("rejects a bad %s with a RangeError", (_name, options) => {
     expect(() => new SCGIReader(options as SCGIReaderOptions)).toThrow(RangeError);
   });

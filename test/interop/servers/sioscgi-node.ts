@@ -14,6 +14,10 @@ const SELECTED = ["REQUEST_METHOD", "QUERY_STRING", "CONTENT_LENGTH", "CONTENT_T
 
 const REASONS: Record<number, string> = { 200: "OK", 201: "Created", 404: "Not Found", 500: "Internal Server Error" };
 
+/** The body /bytes/<size> answers with, as echo_app.py makes it. */
+export const bytes = (size: number): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(size).map((_, index) => (index * 7 + 3) % 251);
+
 export async function startNodeServer(): Promise<ServerProcess> {
   const errors: unknown[] = [];
   const server = createServer(
@@ -21,6 +25,7 @@ export async function startNodeServer(): Promise<ServerProcess> {
       const body = new Uint8Array(await request.arrayBuffer());
       const variable = (name: string): Uint8Array | undefined => scgi.environment.get(name);
       const path = Buffer.from(variable("PATH_INFO") ?? []).toString("latin1");
+      if (path.startsWith("/bytes/")) return new Response(bytes(Number(path.slice("/bytes/".length))));
       if (path.startsWith("/status/")) {
         const code = Number(path.slice("/status/".length));
         const headers = new Headers({ "content-type": "text/plain", "x-served-by": "sioscgi" });
@@ -47,6 +52,7 @@ export async function startNodeServer(): Promise<ServerProcess> {
   const port = await listen(server);
   return {
     port,
+    target: `127.0.0.1:${port}`,
     output: () => errors.map(String).join("\n"),
     stop: () => close(server),
   };
