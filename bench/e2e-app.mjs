@@ -4,8 +4,11 @@
  *   node bench/e2e-app.mjs scgi   # sioscgi's createServer (sioscgi/node), over SCGI
  *   node bench/e2e-app.mjs core   # sioscgi's SCGIConnection on node:net, no fetch bridge, over SCGI
  *   node bench/e2e-app.mjs http   # node:http, for nginx's proxy_pass
+ *   node bench/e2e-app.mjs express-scgi  # an Express 5 app on sioscgi/http, over SCGI
+ *   node bench/e2e-app.mjs express-http  # the same Express app on node:http, for proxy_pass
  *
- * Each listens on an ephemeral loopback port, prints `listening <port>` and serves until
+ * Each listens on an ephemeral loopback port, or on the Unix socket given as a second
+ * argument, prints `listening <port or path>` and serves until
  * SIGTERM (exiting normally, so that `--cpu-prof` writes its profile). It ignores SIGINT:
  * Ctrl-C reaches the whole process group, and bench/e2e.mjs stops the applications itself
  * once nginx is gone, so that no request in flight meets a closed application.
@@ -28,8 +31,10 @@
  * difference between it and the HTTP paths is what the protocol costs.
  */
 
+import { chmodSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import { createServer as createHTTPServer } from "../dist/http.js";
 import { ResponseBody, ResponseEnd, ResponseHeaders, SCGIConnection } from "../dist/index.js";
 import { createServer } from "../dist/node.js";
 
@@ -45,6 +50,12 @@ export function fetchHandler() {
 /** The node:http equivalent. */
 export function httpHandler(_request, response) {
   response.writeHead(200, HEADERS).end(BODY);
+}
+
+/** The Express app, one route answering what the other handlers answer. */
+async function expressApp() {
+  const { default: express } = await import("express");
+  return express().get("/", (_request, response) => response.set(HEADERS).send(BODY));
 }
 
 /** The core alone: the response as soon as the request is complete, in one write with the FIN. */
@@ -75,23 +86,34 @@ function coreServer() {
   });
 }
 
-function listen(kind) {
+async function listen(kind) {
   if (kind === "scgi") return createServer(fetchHandler);
+  if (kind === "express-scgi") return createHTTPServer(await expressApp());
+  if (kind === "express-http") return withKeepAlive(http.createServer(await expressApp()));
   if (kind === "core") return coreServer();
-  if (kind === "http") {
-    const server = http.createServer(httpHandler);
-    // nginx keeps idle upstream connections for 60 s, node:http for 5 s by default: an
-    // idle connection node closes just as nginx reuses it costs a 502. The usual advice
-    // behind a proxy is a keep-alive timeout longer than the proxy's.
-    server.keepAliveTimeout = 65_000;
-    return server;
-  }
-  throw new Error(`unknown application ${kind}: scgi, core or http`);
+  if (kind === "http") return withKeepAlive(http.createServer(httpHandler));
+  throw new Error(`unknown application ${kind}: scgi, core, http, express-scgi or express-http`);
+}
+
+/**
+ * nginx keeps idle upstream connections for 60 s, node:http for 5 s by default: an idle
+ * connection node closes just as nginx reuses it costs a 502. The usual advice behind a
+ * proxy is a keep-alive timeout longer than the proxy's.
+ */
+function withKeepAlive(server) {
+  server.keepAliveTimeout = 65_000;
+  return server;
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  const server = listen(process.argv[2]);
-  server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));
+  const server = await listen(process.argv[2]);
+  const path = process.argv[3];
+  if (path === undefined) server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));
+  else
+    server.listen(path, () => {
+      chmodSync(path, 0o777); // nginx's workers may run as another user
+      console.log(`listening ${path}`);
+    });
   const stop = () => {
     server.closeAllConnections?.();
     server.close(() => process.exit(0));

@@ -3,9 +3,9 @@
  * Node application, over SCGI (sioscgi's createServer) and over HTTP (node:http behind
  * nginx's proxy_pass), on this machine, in the same run.
  *
- * Four configurations, each its own nginx (1 worker, the same settings but for its
+ * Eight configurations, each its own nginx (1 worker, the same settings but for its
  * `location`) in front of an application process (bench/e2e-app.mjs, which says why the
- * two handlers are the fair pair):
+ * handlers are fair pairs):
  *
  * - scgi: `scgi_pass` with Debian's scgi_params to createServer. SCGI has no keep-alive:
  *   nginx opens a connection to the application for every request, the protocol's cost.
@@ -18,6 +18,14 @@
  * - http, a connection per request: nginx's default `proxy_pass` (HTTP/1.0, no upstream
  *   keep-alive) to the same node:http application: the same connection pattern as SCGI,
  *   so the difference from scgi is the per-request cost of the two servers alone.
+ * - scgi unix and http unix: the same two over a Unix socket (`scgi_pass unix:...`,
+ *   `proxy_pass http://unix:...`), as SCGI is usually deployed.
+ * - express scgi and express http: one Express 5 route, on sioscgi/http behind
+ *   `scgi_pass`, and on node:http behind the default `proxy_pass`.
+ *
+ * Targets: createServer at least 0.9x the core alone and 1.0x the default proxy_pass to
+ * node:http (over TCP and over a Unix socket); Express on sioscgi/http at least 0.9x the
+ * same app behind the default proxy_pass. Keep-alive is shown for reference.
  *
  * Pinning (taskset, from util-linux): nginx (master and worker) and the application on
  * CPU 0, wrk (one thread) on CPU 1, the same for every configuration. The proxy and the
@@ -193,22 +201,33 @@ function freePort() {
   });
 }
 
-/** Starts bench/e2e-app.mjs with `kind` on CPU 0; resolves to its port. */
-function startApplication(kind) {
+/**
+ * Starts bench/e2e-app.mjs with `kind` on CPU 0, on a loopback port or, with `unix`, on a
+ * Unix socket in the temporary directory; resolves to the port or the socket's path.
+ */
+function startApplication(kind, unix) {
   const script = fileURLToPath(new URL("e2e-app.mjs", import.meta.url));
-  const flags = PROFILE === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${kind}.cpuprofile`];
-  const child = start(SERVER_CPU, process.execPath, [...flags, script, kind]);
+  const name = `${kind}${unix ? "-unix" : ""}`;
+  const flags = PROFILE === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const where = unix ? [join(directory, `${name}.sock`)] : [];
+  const child = start(SERVER_CPU, process.execPath, [...flags, script, kind, ...where]);
   child.application = true;
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
+      const match = /listening (\S+)/.exec(output);
+      if (match) resolve(unix ? match[1] : Number(match[1]));
     });
     child.once("exit", (code) => reject(new Error(`the ${kind} application exited (${code}) before listening`)));
   });
 }
+
+/** nginx's location for SCGI to `where` (a port, or a Unix socket's path). */
+const scgiPass = (where) =>
+  `include /etc/nginx/scgi_params;\n            scgi_pass ${typeof where === "number" ? `${HOST}:${where}` : `unix:${where}`};`;
+/** nginx's location for its default proxy_pass (HTTP/1.0, a connection per request) to `where`. */
+const proxyPass = (where) => `proxy_pass http://${typeof where === "number" ? `${HOST}:${where}` : `unix:${where}:`};`;
 
 const CONFIGURATIONS = [
   {
@@ -216,14 +235,14 @@ const CONFIGURATIONS = [
     label: "nginx -> SCGI -> sioscgi createServer",
     application: "scgi",
     upstream: () => "",
-    location: (port) => `include /etc/nginx/scgi_params;\n            scgi_pass ${HOST}:${port};`,
+    location: scgiPass,
   },
   {
     name: "scgi-core",
     label: "nginx -> SCGI -> the core alone on node:net (a yardstick)",
     application: "core",
     upstream: () => "",
-    location: (port) => `include /etc/nginx/scgi_params;\n            scgi_pass ${HOST}:${port};`,
+    location: scgiPass,
   },
   {
     name: "http-keepalive",
@@ -239,7 +258,55 @@ const CONFIGURATIONS = [
     label: "nginx -> HTTP/1.0, a connection per request -> node:http",
     application: "http",
     upstream: () => "",
-    location: (port) => `proxy_pass http://${HOST}:${port};`,
+    location: proxyPass,
+  },
+  {
+    name: "scgi-unix",
+    label: "nginx -> SCGI, Unix socket -> sioscgi createServer",
+    application: "scgi",
+    unix: true,
+    upstream: () => "",
+    location: scgiPass,
+  },
+  {
+    name: "http-close-unix",
+    label: "nginx -> HTTP/1.0, Unix socket -> node:http",
+    application: "http",
+    unix: true,
+    upstream: () => "",
+    location: proxyPass,
+  },
+  {
+    name: "express-scgi",
+    label: "nginx -> SCGI -> Express on sioscgi/http",
+    application: "express-scgi",
+    upstream: () => "",
+    location: scgiPass,
+  },
+  {
+    name: "express-close",
+    label: "nginx -> HTTP/1.0 -> Express on node:http",
+    application: "express-http",
+    upstream: () => "",
+    location: proxyPass,
+  },
+];
+
+/** Each target: a configuration's rate at least `factor` times another's. */
+const TARGETS = [
+  { name: "scgi", versus: "scgi-core", factor: 0.9, what: "createServer against the core alone" },
+  { name: "scgi", versus: "http-close", factor: 1.0, what: "createServer against the default proxy_pass to node:http" },
+  {
+    name: "scgi-unix",
+    versus: "http-close-unix",
+    factor: 1.0,
+    what: "the same over a Unix socket",
+  },
+  {
+    name: "express-scgi",
+    versus: "express-close",
+    factor: 0.9,
+    what: "Express on sioscgi/http against Express behind the default proxy_pass",
   },
 ];
 
@@ -390,12 +457,14 @@ console.log(
     `${ROUNDS} rounds interleaved, medians`,
 );
 
-const applicationPorts = {};
-for (const kind of new Set(CONFIGURATIONS.map((configuration) => configuration.application))) {
-  applicationPorts[kind] = await startApplication(kind);
+const applications = {};
+for (const configuration of CONFIGURATIONS) {
+  const key = `${configuration.application}${configuration.unix ? "-unix" : ""}`;
+  applications[key] ??= await startApplication(configuration.application, configuration.unix === true);
+  configuration.where = applications[key];
 }
 for (const configuration of CONFIGURATIONS) {
-  const port = await startNginx(tools.nginx, configuration, applicationPorts[configuration.application]);
+  const port = await startNginx(tools.nginx, configuration, configuration.where);
   configuration.url = `http://${HOST}:${port}/`;
   await checkResponse(configuration.url);
 }
@@ -416,30 +485,44 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 
-const [scgi, core, keepAlive, close] = CONFIGURATIONS.map((configuration) => ({
-  ...configuration,
-  requestsPerSecond: median(configuration.runs.map((run) => run.requestsPerSecond)),
-  p99: median(configuration.runs.map((run) => run.p99)),
-}));
+const results = new Map(
+  CONFIGURATIONS.map((configuration) => [
+    configuration.name,
+    {
+      ...configuration,
+      requestsPerSecond: median(configuration.runs.map((run) => run.requestsPerSecond)),
+      p99: median(configuration.runs.map((run) => run.p99)),
+    },
+  ]),
+);
+/** What each row is compared with: the baseline of its target, or SCGI over TCP for the yardsticks. */
+const COMPARED = new Map([...TARGETS.map((target) => [target.versus, target.name]), ["http-keepalive", "scgi"]]);
 console.log("");
-row("", ["req/s", "p99"], "SCGI's req/s / this   (req/s of each round)");
-for (const result of [scgi, core, keepAlive, close]) {
-  const versus = result === scgi ? "".padEnd(21) : ratio(scgi.requestsPerSecond / result.requestsPerSecond).padEnd(21);
+row("", ["req/s", "p99"], "ratio                 (req/s of each round)");
+for (const result of results.values()) {
+  const against = COMPARED.get(result.name);
+  const versus =
+    against === undefined
+      ? "".padEnd(21)
+      : `${against} / this: ${ratio(results.get(against).requestsPerSecond / result.requestsPerSecond)}`.padEnd(21);
   const rounds = result.runs.map((run) => number(run.requestsPerSecond)).join(", ");
   row(result.label, [number(result.requestsPerSecond), ms(result.p99)], `${versus} (${rounds})`);
 }
 
-console.log("\nTarget");
-const versusKeepAlive = scgi.requestsPerSecond / keepAlive.requestsPerSecond;
+console.log("\nTargets");
+for (const target of TARGETS) {
+  const [mine, theirs] = [results.get(target.name), results.get(target.versus)];
+  const measured = mine.requestsPerSecond / theirs.requestsPerSecond;
+  console.log(
+    `  ${measured >= target.factor ? "met    " : "NOT MET"}  ${target.what}: at least ${ratio(target.factor)}, measured ` +
+      `${ratio(measured)} (${number(mine.requestsPerSecond)} vs ${number(theirs.requestsPerSecond)} req/s; ` +
+      `p99 ${ms(mine.p99)} vs ${ms(theirs.p99)})`,
+  );
+}
+const [scgi, keepAlive] = [results.get("scgi"), results.get("http-keepalive")];
 console.log(
-  `  ${versusKeepAlive >= 1 ? "met    " : "NOT MET"}  the SCGI path at least matches the HTTP proxy path (keep-alive): ` +
-    `${ratio(versusKeepAlive)} (${number(scgi.requestsPerSecond)} vs ${number(keepAlive.requestsPerSecond)} req/s; ` +
-    `p99 ${ms(scgi.p99)} vs ${ms(keepAlive.p99)})`,
-);
-console.log(
-  `           against a connection per request: ${ratio(scgi.requestsPerSecond / close.requestsPerSecond)} ` +
-    `(p99 ${ms(scgi.p99)} vs ${ms(close.p99)}); the core alone against keep-alive: ` +
-    `${ratio(core.requestsPerSecond / keepAlive.requestsPerSecond)}`,
+  `  (for reference, not a target) createServer against nginx's keep-alive proxy to node:http: ` +
+    `${ratio(scgi.requestsPerSecond / keepAlive.requestsPerSecond)}`,
 );
 if (errors.length > 0) await fail(`runs had errors, so their figures do not count:\n  ${errors.join("\n  ")}`);
 if (PROFILE !== "") console.log(`\nCPU profiles of the applications: ${PROFILE}`);

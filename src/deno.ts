@@ -13,7 +13,7 @@ import type { Handler } from "./fetch/index.js";
 import { type DenoConn, DenoTransport } from "./serve/deno-transport.js";
 import { runServer, type SCGIServer, type ServeAddress, type ServeOptions } from "./serve/server.js";
 
-export type { Handler } from "./fetch/index.js";
+export type { Handler, ResponseLike } from "./fetch/index.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 export type { SCGIServer, ServeAddress, ServeOptions } from "./serve/server.js";

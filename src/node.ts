@@ -18,7 +18,7 @@ export * from "./call/node-socket.js";
 
 // Defined beside the translations, so that `sioscgi/testing` can take the same handlers
 // without importing anything of Node's.
-export type { Handler } from "./fetch/index.js";
+export type { Handler, ResponseLike } from "./fetch/index.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 
@@ -51,8 +51,10 @@ export {
  * and `idleTimeout`) is disconnected without an answer: it is not listening, or the web
  * server in front has given up on it already. A client that has its whole answer but does
  * not close is dropped after `idleTimeout`. A handler that throws, or rejects, gets the
- * client a 500 that says nothing of the error; a response body that fails mid-way closes
- * the connection. HEAD responses are sent without their body.
+ * client a 500 that says nothing of the error; a response body that fails mid-way resets
+ * the connection, so that the web server does not take it for a whole response. HEAD
+ * responses are sent without their body. The handler may answer with any
+ * {@link ResponseLike}, and its body stream may yield strings and any kind of bytes.
  *
  * @param handler - Answers each request.
  * @param options - See {@link ServerOptions}.

@@ -110,7 +110,6 @@ export async function serveInMemory(
   // The server side read a whole request without error, so it has queued its headers.
   const headers = received as RequestHeaders;
   const response = await handler(toRequest(headers, receivedBody ?? new Uint8Array(0)), headers);
-  if (!(response instanceof Response)) throw new TypeError("The handler did not return a Response");
 
   // The response: each event through the server side's send, its bytes into the client
   // side. Each event's bytes make exactly one client event: the headers' bytes are a whole

@@ -18,7 +18,7 @@ import {
 } from "../src/node.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
 import { close, connect, exchange, listen, readAll } from "./support/net.js";
-import { latin1, webServerRequest as request } from "./support/scgi.js";
+import { latin1, webServerRequest as request, scgiRequest } from "./support/scgi.js";
 
 /** The status, headers and body of an SCGI response. */
 function parse(bytes: Buffer): { status: string | undefined; fields: [string, string][]; body: Buffer } {
@@ -103,6 +103,71 @@ describe("serving", () => {
     expect(sha256(response.body)).toBe(sha256(upload));
   });
 
+  it("writes body chunks of every kind of bytes, and strings as UTF-8", async () => {
+    const bytes = latin1("DEFGHIJ");
+    const { port, errors } = await serve(
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue("AB");
+              controller.enqueue(latin1("C"));
+              controller.enqueue(bytes.buffer.slice(0, 1)); // an ArrayBuffer: "D"
+              controller.enqueue(new DataView(bytes.buffer, 1, 2)); // "EF"
+              controller.enqueue(new Uint16Array(bytes.buffer.slice(3, 7))); // "GHIJ"
+              controller.enqueue("é");
+              controller.close();
+            },
+          }),
+        ),
+    );
+    expect(parse(await exchange(port, request("GET", "/"))).body.toString()).toBe("ABCDEFGHIJé");
+    expect(errors).toEqual([]);
+  });
+
+  it("serves a response-like object that is not a Response: status, optional statusText, headers, body", async () => {
+    const { port, errors } = await serve(
+      (req) =>
+        ({
+          "/text": { status: 201, headers: { "content-type": "text/plain", "x-a": "1" }, body: "made é" },
+          "/stream": {
+            status: 200,
+            statusText: "Fine",
+            // A Headers of another implementation: iterable pairs, as a ponyfill's are.
+            headers: new Map([["set-cookie", "a=1"]]),
+            // A stream of another implementation: only getReader().
+            body: { getReader: () => new Response("streamed").body?.getReader() },
+          },
+          "/bytes": { status: 404, headers: [["x-b", "2"]], body: new Uint8Array([0x6e, 0x6f]).buffer, statusText: "" },
+          "/none": { status: 204, headers: {}, body: null },
+        })[new URL(req.url).pathname] as unknown as Response,
+    );
+    const text = parse(await exchange(port, request("GET", "/text")));
+    expect([text.status, text.body.toString()]).toEqual(["201 Created", "made é"]);
+    expect(text.fields).toContainEqual(["Content-Type", "text/plain"]);
+    expect(text.fields).toContainEqual(["x-a", "1"]);
+    const stream = parse(await exchange(port, request("GET", "/stream")));
+    expect([stream.status, stream.body.toString()]).toEqual(["200 Fine", "streamed"]);
+    expect(stream.fields).toContainEqual(["set-cookie", "a=1"]);
+    const bytes = parse(await exchange(port, request("GET", "/bytes")));
+    expect([bytes.status, bytes.body.toString()]).toEqual(["404 Not Found", "no"]);
+    expect(bytes.fields).toContainEqual(["x-b", "2"]);
+    const none = parse(await exchange(port, request("GET", "/none")));
+    expect([none.status, none.body.length]).toEqual(["204 No Content", 0]);
+    expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ["no status", { headers: {}, body: null }],
+    ["a status out of range", { status: 99, headers: {}, body: null }],
+    ["no headers", { status: 200, body: null }],
+    ["a body of another kind", { status: 200, headers: {}, body: 42 }],
+  ])("answers 500 for an object with %s", async (_name, answer) => {
+    const { port, errors } = await serve(() => answer as unknown as Response);
+    expect(parse(await exchange(port, request("GET", "/"))).status).toBe("500 Internal Server Error");
+    expect(errors[0]).toBeInstanceOf(TypeError);
+  });
+
   it("sends a HEAD response without its body", async () => {
     const { port } = await serve(() => new Response("not sent", { headers: { "content-length": "8" } }));
     const response = parse(await exchange(port, request("HEAD", "/")));
@@ -113,7 +178,7 @@ describe("serving", () => {
   it("reads the whole body the handler ignored before closing, so the response is not reset", {
     timeout: 30_000,
   }, async () => {
-    const { port } = await serve(() => new Response("ignored your upload"));
+    const { port } = await serve(() => new Response("ignored your upload"), { drainLimit: 16 << 20 });
     const socket = await connect(port);
     const answer = readAll(socket);
     socket.end(request("POST", "/", new Uint8Array(8 << 20)));
@@ -230,7 +295,7 @@ describe("errors", () => {
     expect(errors[0]).toBeInstanceOf(TypeError);
   });
 
-  it("closes the connection when the response body fails after the headers were sent", async () => {
+  it("resets the connection when the response body fails after the headers were sent, so the cut is seen", async () => {
     const { port, errors } = await serve(() => {
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
@@ -243,9 +308,34 @@ describe("errors", () => {
     const socket = await connect(port);
     const answer = readAll(socket);
     socket.end(request("GET", "/"));
-    const { bytes } = await answer;
+    const { bytes, error } = await answer;
     expect(parse(bytes).body.toString()).toBe("partial");
+    // A FIN would end the response as if it were whole.
+    expect(error).toMatchObject({ code: "ECONNRESET" });
     expect(errors).toEqual([expect.objectContaining({ message: "upstream broke" })]);
+  });
+
+  it("resets the connection, and reports it, when a body chunk is neither bytes nor a string", async () => {
+    const { port, errors } = await serve(
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(latin1("fine"));
+              setTimeout(() => controller.enqueue(42), 20);
+            },
+          }),
+        ),
+    );
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.end(request("GET", "/"));
+    const { bytes, error } = await answer;
+    expect(parse(bytes).body.toString()).toBe("fine");
+    expect(error).toMatchObject({ code: "ECONNRESET" });
+    expect(errors).toEqual([
+      expect.objectContaining({ name: "TypeError", message: expect.stringContaining("number") }),
+    ]);
   });
 
   it("answers 500 when the Response has a header SCGI cannot carry, before anything was sent", async () => {
@@ -356,23 +446,81 @@ describe("timeouts and disconnects", () => {
     expect(errors[0]).toBeInstanceOf(ClientTimeoutError);
   });
 
-  it("drops a client whose body stalls, aborting request.signal", async () => {
+  /** Starts a server whose handler reads the whole body; `signal()` is the last request's signal. */
+  async function serveReadingBody(options: ServerOptions) {
     let signal: AbortSignal | undefined;
-    const { port, errors } = await serve(
-      async (req) => {
-        signal = req.signal;
-        await req.arrayBuffer().catch(() => {});
-        return new Response("x");
-      },
-      { idleTimeout: 150 },
-    );
+    const started = await serve(async (req) => {
+      signal = req.signal;
+      await req.arrayBuffer().catch(() => {});
+      return new Response("x");
+    }, options);
+    return { ...started, signal: () => signal };
+  }
+
+  it("drops a client whose body stalls, aborting request.signal", async () => {
+    const { port, errors, signal } = await serveReadingBody({ idleTimeout: 150 });
     const socket = await connect(port);
     const answer = readAll(socket);
     socket.write(request("POST", "/", new Uint8Array(10)).subarray(0, -5));
     await answer;
     expect(errors[0]).toBeInstanceOf(ClientTimeoutError);
     expect(errors[0]).toMatchObject({ code: "ERR_SCGI_CLIENT_TIMEOUT" });
-    expect(signal?.aborted).toBe(true);
+    expect(signal()?.aborted).toBe(true);
+  });
+
+  it("drops a client that does not send the whole request within requestTimeout, though it never idles", async () => {
+    const { port, errors, signal } = await serveReadingBody({ requestTimeout: 300, idleTimeout: 200 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    const whole = request("POST", "/", new Uint8Array(1000));
+    socket.write(whole.subarray(0, whole.length - 1000));
+    // One byte every 50 ms: never idle for idleTimeout, and never done.
+    const trickle = setInterval(() => socket.writable && socket.write(Uint8Array.of(1)), 50);
+    const { bytes } = await answer;
+    clearInterval(trickle);
+    expect(bytes.length).toBe(0);
+    expect(errors).toEqual([expect.objectContaining({ message: "Timed out waiting for the whole request" })]);
+    expect(signal()?.aborted).toBe(true);
+  });
+
+  /** Sends a request that announces 2^53 - 1 bytes of body and keeps sending it; returns when the server closes. */
+  async function endlessUpload(
+    port: number,
+    chunk: Uint8Array,
+    every: number,
+  ): Promise<{ answer: string; sent: number }> {
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(
+      scgiRequest([
+        ["CONTENT_LENGTH", String(2 ** 53 - 1)],
+        ["SCGI", "1"],
+        ["REQUEST_METHOD", "POST"],
+      ]),
+    );
+    let sent = 0;
+    const send = setInterval(() => {
+      if (!socket.writable) return;
+      socket.write(chunk);
+      sent += chunk.length;
+    }, every);
+    const { bytes } = await answer;
+    clearInterval(send);
+    return { answer: parse(bytes).body.toString(), sent };
+  }
+
+  it("after the answer, drops a client that sends more than drainLimit bytes of a body nobody reads", async () => {
+    const { port } = await serve(() => new Response("no thanks"), { drainLimit: 256 << 10, drainTimeout: 60_000 });
+    const { answer, sent } = await endlessUpload(port, new Uint8Array(64 << 10), 1);
+    expect(answer).toBe("no thanks");
+    expect(sent).toBeLessThan(16 << 20);
+  });
+
+  it("after the answer, drops a client still sending a body nobody reads after drainTimeout", async () => {
+    const { port } = await serve(() => new Response("no thanks"), { drainTimeout: 300, idleTimeout: 200 });
+    const { answer, sent } = await endlessUpload(port, new Uint8Array(16), 20);
+    expect(answer).toBe("no thanks");
+    expect(sent).toBeLessThan(16 * 200);
   });
 
   it("does not time out a slow handler", async () => {
@@ -445,12 +593,32 @@ describe("timeouts and disconnects", () => {
 });
 
 describe("options", () => {
-  it.each([{ headersTimeout: 0 }, { idleTimeout: -1 }, { bodyHighWaterMark: Number.NaN }, { rxBufferLimit: 0 }])(
-    "rejects %o",
-    (options) => {
-      expect(() => createServer(() => new Response(), options)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    { headersTimeout: 0 },
+    { idleTimeout: -1 },
+    { bodyHighWaterMark: Number.NaN },
+    { rxBufferLimit: 0 },
+    { requestTimeout: 0 },
+    { drainLimit: -1 },
+    // Timers turn longer delays into 1 ms, which would drop every connection.
+    { headersTimeout: 2 ** 31 },
+    { idleTimeout: 2 ** 31 },
+    { requestTimeout: 2 ** 31 },
+    { drainTimeout: 2 ** 31 },
+  ])("rejects %o", (options) => {
+    expect(() => createServer(() => new Response(), options)).toThrow(RangeError);
+  });
+
+  it("takes timeouts up to 2^31 - 1 ms, the longest a timer waits", async () => {
+    const longest = 2 ** 31 - 1;
+    const { port } = await serve(() => new Response("patient"), {
+      headersTimeout: longest,
+      idleTimeout: longest,
+      requestTimeout: longest,
+      drainTimeout: longest,
+    });
+    expect(parse(await exchange(port, request("GET", "/"))).body.toString()).toBe("patient");
+  });
 
   it("hands the handler the very RequestHeaders class the package exports", async () => {
     let scgiHeaders: unknown;

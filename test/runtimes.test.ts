@@ -40,6 +40,11 @@ interface Runtime {
   readonly run: readonly string[];
   /** The command that type-checks the example with the runtime's declarations. */
   readonly check: () => [string, string[]];
+  /**
+   * How a response cut short ends: Bun can reset a connection; Deno's connections cannot
+   * (they have no SO_LINGER), so the client sees a plain close there.
+   */
+  readonly cutShort: "with a reset" | "with a close";
 }
 
 const RUNTIMES: readonly Runtime[] = [
@@ -52,6 +57,7 @@ const RUNTIMES: readonly Runtime[] = [
     // its own dist/ as local files, where Deno does not map tsup's "./chunk.js" specifiers
     // in the .d.ts files to their ".d.ts"; an installed package does not need it.
     check: () => [devBinary("deno"), ["check", "--unstable-sloppy-imports", "examples/deno-server.ts"]],
+    cutShort: "with a close",
   },
   {
     name: "Bun",
@@ -67,6 +73,7 @@ const RUNTIMES: readonly Runtime[] = [
         "examples/tsconfig.bun.json",
       ],
     ],
+    cutShort: "with a reset",
   },
 ];
 
@@ -209,6 +216,32 @@ describe.each(RUNTIMES)("the server entry point on $name", (runtime) => {
     socket.write(request("POST", "/wait-for-abort", new Uint8Array(10)).subarray(0, -5)); // and never more
     expect((await answer).bytes.length).toBe(0);
     expect(await printed(running, "aborted: ERR_SCGI_CLIENT_TIMEOUT")).toBe(true);
+  });
+
+  it("writes body chunks of every kind of bytes, and strings", { timeout: 60_000 }, async () => {
+    const running = await server();
+    expect(parse(await exchange(running.port, request("GET", "/chunks"))).body).toBe("ABCDEFGH");
+  });
+
+  it("serves a response-like object that is not a Response", { timeout: 60_000 }, async () => {
+    const running = await server();
+    const response = parse(await exchange(running.port, request("GET", "/like")));
+    expect([response.status, response.field("x-like"), response.body]).toEqual([
+      "202 Accepted",
+      "1",
+      "like a response",
+    ]);
+  });
+
+  it(`ends a response whose body fails mid-way ${runtime.cutShort}`, { timeout: 60_000 }, async () => {
+    const running = await server();
+    const socket = await connect(running.port);
+    const answer = readAll(socket);
+    socket.end(request("GET", "/fail-midway"));
+    const { bytes, error } = await answer;
+    expect(parse(bytes).body).toBe("partial");
+    expect(error?.message).toBe(runtime.cutShort === "with a reset" ? "read ECONNRESET" : undefined);
+    expect(await printed(running, "onError: the body failed on purpose")).toBe(true);
   });
 
   it("aborts request.signal when the client resets the connection", { timeout: 60_000 }, async () => {

@@ -12,6 +12,7 @@ export { requestEnvironment, type ToRequestOptions, toRequest } from "./request.
 export {
   localRedirect,
   type ResponseEventsOptions,
+  type ResponseLike,
   responseEvents,
   toResponse,
   toResponseHeaders,

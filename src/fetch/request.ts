@@ -37,7 +37,11 @@ const BODILESS_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 /** Methods the fetch standard forbids in a `Request`. */
 const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRACK"]);
 
-/** The variables that are HTTP headers but that the CGI variables without `HTTP_` state better. */
+/**
+ * The variables that are HTTP headers but that the CGI variables without `HTTP_` state
+ * better, upper-cased: a header's name is case-insensitive, so `HTTP_Content_Length`
+ * (which a web server configured by hand may send) names the same header.
+ */
 const SHADOWED_HEADERS: ReadonlySet<string> = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE"]);
 
 /** A variable's value as text (ISO-8859-1, as HTTP fields are), or `""` when it is absent. */
@@ -101,32 +105,38 @@ function requestTarget(headers: RequestHeaders): string {
 }
 
 /**
- * The request's host: `HTTP_HOST` if it is a valid host, else `SERVER_NAME` with
- * `SERVER_PORT` unless that is the scheme's default, else `localhost`.
+ * The hosts the request's URL may be built with, best first: `HTTP_HOST` if it is a valid
+ * host, then `SERVER_NAME` with `SERVER_PORT` unless that is the scheme's default.
  */
-function requestHost(headers: RequestHeaders, https: boolean): string {
+function* requestHosts(headers: RequestHeaders, https: boolean): Generator<string, void, undefined> {
   const host = variable(headers, "HTTP_HOST");
-  if (HOST.test(host)) return host;
+  if (HOST.test(host)) yield host;
   const name = variable(headers, "SERVER_NAME");
   // CGI gives an IPv6 server address bare; a URL needs it in brackets.
   const bracketed = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
   const port = variable(headers, "SERVER_PORT");
   const withPort = /^[0-9]{1,5}$/.test(port) && port !== (https ? "443" : "80") ? `${bracketed}:${port}` : bracketed;
-  return name !== "" && HOST.test(withPort) ? withPort : "localhost";
+  if (name !== "" && HOST.test(withPort)) yield withPort;
 }
 
-/** The request's URL; see {@link requestTarget} and {@link requestHost}. */
+/**
+ * The request's URL, from the first of {@link requestHosts} the URL parser takes (the
+ * pattern lets through a few it refuses: a port over 65535, an invalid IPv6 address), or
+ * else `localhost`, and {@link requestTarget}.
+ */
 function requestURL(headers: RequestHeaders): URL {
   const https =
     variable(headers, "REQUEST_SCHEME").toLowerCase() === "https" || variable(headers, "HTTPS").toLowerCase() === "on";
   const scheme = https ? "https" : "http";
   const target = requestTarget(headers);
-  try {
-    return new URL(`${scheme}://${requestHost(headers, https)}${target}`);
-  } catch {
-    // A host the pattern lets through but the URL parser refuses (an invalid IPv6 address).
-    return new URL(`${scheme}://localhost${target}`);
+  for (const host of requestHosts(headers, https)) {
+    try {
+      return new URL(`${scheme}://${host}${target}`);
+    } catch {
+      // Refused by the parser: try the next host.
+    }
   }
+  return new URL(`${scheme}://localhost${target}`);
 }
 
 /** Whether `code` is HTTP whitespace, which the fetch standard strips from both ends of a header value. */
@@ -164,7 +174,7 @@ function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
     if (normalized !== null && isToken(name)) result.append(name, normalized);
   };
   for (const [name, value] of headers.environment) {
-    if (name.startsWith("HTTP_") && !SHADOWED_HEADERS.has(name)) {
+    if (name.startsWith("HTTP_") && !SHADOWED_HEADERS.has(name.toUpperCase())) {
       add(name.slice(5).replaceAll("_", "-").toLowerCase(), decodeLatin1(value));
     }
   }

@@ -156,8 +156,12 @@ export abstract class BufferedTransport implements Transport {
   /** Half-closes the socket: the peer sees the end of the response. */
   protected abstract shutdown(): void | Promise<void>;
 
-  /** Closes the socket at once. */
-  protected abstract release(): void;
+  /**
+   * Closes the socket at once.
+   *
+   * @param reset - Whether the peer must see an error (see {@link Transport.reset}).
+   */
+  protected abstract release(reset: boolean): void;
 
   write(bytes: Uint8Array): boolean {
     if (this.#closed) return true;
@@ -179,6 +183,10 @@ export abstract class BufferedTransport implements Transport {
 
   destroy(): void {
     this.close();
+  }
+
+  reset(): void {
+    this.close(true);
   }
 
   setIdleTimeout(milliseconds: number): void {
@@ -230,13 +238,13 @@ export abstract class BufferedTransport implements Transport {
     if (this.#eof && this.#sending === "ended") this.close();
   }
 
-  /** The socket is gone, or must go now: tells the driver, once. */
-  protected close(): void {
+  /** The socket is gone, or must go now (`reset`: with an error the peer sees): tells the driver, once. */
+  protected close(reset = false): void {
     if (this.#closed) return;
     this.#closed = true;
     this.outbox.clear();
     this.#idle.set(0);
-    this.release();
+    this.release(reset);
     this.#events.closed();
   }
 }

@@ -26,6 +26,8 @@ export interface BunSocket {
   shutdown(): void;
   /** Closes both ways (calling the `close` callback at once). */
   end(): void;
+  /** Closes at once with a TCP reset. */
+  terminate(): void;
   pause(): void;
   resume(): void;
 }
@@ -86,9 +88,10 @@ export class BunTransport extends BufferedTransport {
     this.#socket.shutdown();
   }
 
-  protected release(): void {
-    // Not terminate(), which resets the connection even with nothing unread. Once closed,
-    // end() does nothing.
-    this.#socket.end();
+  protected release(reset: boolean): void {
+    // terminate() resets the connection even with nothing unread, so it is kept for a
+    // response cut short. Once closed, end() and terminate() do nothing.
+    if (reset) this.#socket.terminate();
+    else this.#socket.end();
   }
 }

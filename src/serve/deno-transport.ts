@@ -60,6 +60,10 @@ export class DenoTransport extends BufferedTransport {
     return this.#conn.closeWrite();
   }
 
+  /**
+   * Deno's connections cannot reset (they have no `SO_LINGER`), so a reset is a close
+   * too: the peer sees a FIN, unless input was left unread, when the system resets.
+   */
   protected release(): void {
     try {
       this.#conn.close();

@@ -18,7 +18,7 @@
 import { parseDecimal } from "../core/bytes.js";
 import { RemoteProtocolError } from "../core/errors.js";
 import type { RequestEvent, RequestHeaders } from "../core/events.js";
-import { type Handler, responseEvents, toRequest } from "../fetch/index.js";
+import { type Handler, type ResponseLike, responseEvents, toRequest } from "../fetch/index.js";
 import { SCGIConnection } from "../server/connection.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./answers.js";
 import { ClientDisconnectedError, ClientTimeoutError } from "./errors.js";
@@ -93,6 +93,12 @@ class Exchange implements TransportEvents {
   #body: ReadableStreamDefaultController<Uint8Array> | null = null;
   /** Fires if the environment has not arrived in time; armed in the `headers` phase only. */
   readonly #headersTimer: ReturnType<typeof setTimeout>;
+  /** Fires if the whole request has not arrived in time; armed until the request half is settled. */
+  readonly #requestTimer: ReturnType<typeof setTimeout>;
+  /** Bounds reading a body nobody wants once the response is complete; armed from then on. */
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of unwanted body still allowed once the response is complete. */
+  #drainBudget: number;
   #request: RequestPhase = "headers";
   #response: ResponsePhase = "pending";
   /** Ends the wait of a blocked write; set in the `blocked` phase only. */
@@ -106,6 +112,11 @@ class Exchange implements TransportEvents {
       () => this.#fail(new ClientTimeoutError("the request headers")),
       settings.headersTimeout,
     );
+    this.#requestTimer = setTimeout(
+      () => this.#fail(new ClientTimeoutError("the whole request")),
+      settings.requestTimeout,
+    );
+    this.#drainBudget = settings.drainLimit;
     this.#transport = open(this);
   }
 
@@ -115,6 +126,7 @@ class Exchange implements TransportEvents {
     this.#response = response;
     const waits = [REQUEST_PHASES[request].timeout, RESPONSE_PHASES[response].timeout];
     if (!waits.includes("headersTimeout")) clearTimeout(this.#headersTimer);
+    if (REQUEST_PHASES[request].settled) this.#stopRequestTimers();
     this.#transport.setIdleTimeout(waits.includes("idleTimeout") ? this.#settings.idleTimeout : 0);
   }
 
@@ -148,6 +160,7 @@ class Exchange implements TransportEvents {
   /** The connection is gone: if the exchange was not complete, the client left early. */
   closed(): void {
     clearTimeout(this.#headersTimer);
+    this.#stopRequestTimers();
     this.#unblock?.();
     if (this.#settled()) return;
     const reason = new ClientDisconnectedError();
@@ -163,7 +176,11 @@ class Exchange implements TransportEvents {
         this.#start(event);
         break;
       case "RequestBody":
-        if (this.#body !== null) {
+        if (this.#response === "complete") {
+          // Unwanted body after the answer: read only so much of it (see #finish).
+          this.#drainBudget -= event.data.length;
+          if (this.#drainBudget < 0) this.#transport.destroy();
+        } else if (this.#body !== null) {
           this.#body.enqueue(event.data);
           if ((this.#body.desiredSize ?? 0) <= 0) this.#pause();
         }
@@ -172,7 +189,6 @@ class Exchange implements TransportEvents {
         this.#enter("complete", this.#response);
         this.#body?.close();
         this.#body = null;
-        if (this.#response === "complete") this.#transport.end();
         break;
     }
   }
@@ -208,10 +224,9 @@ class Exchange implements TransportEvents {
 
   /** Runs the handler and writes its response; a failure before anything was sent becomes a 500. */
   async #respond(request: Request, headers: RequestHeaders): Promise<void> {
-    let response: Response;
+    let response: ResponseLike;
     try {
       response = await this.#handler(request, headers);
-      if (!(response instanceof Response)) throw new TypeError("The handler did not return a Response");
     } catch (error) {
       this.#settings.onError(error);
       this.#answer(INTERNAL_SERVER_ERROR);
@@ -243,10 +258,9 @@ class Exchange implements TransportEvents {
       if (this.#transport.closed) return;
       this.#settings.onError(error);
       // Nothing sent yet (a header the Response allowed but SCGI does not): answer 500.
-      // Otherwise the response is cut short, and only closing the connection tells the
-      // client so.
+      // Otherwise the response is cut short, and only a reset tells the client so.
       if (this.#response === "pending") this.#answer(INTERNAL_SERVER_ERROR);
-      else this.#transport.destroy();
+      else this.#drop();
       return;
     }
     this.#finish();
@@ -259,18 +273,38 @@ class Exchange implements TransportEvents {
     this.#finish();
   }
 
-  /** The response is complete: close now, or once the rest of the request has been read. */
+  /**
+   * The response is complete: half-close, which tells the web server so; the connection
+   * closes once the client has closed its half too.
+   */
   #finish(): void {
     // From now on the server only waits for the client: to take the answer, send the rest
     // of the body, and close. One that does none of it within the idle timeout is dropped.
     this.#enter(this.#request, "complete");
-    if (REQUEST_PHASES[this.#request].settled) {
-      this.#transport.end();
-      return;
-    }
+    this.#transport.end();
+    if (REQUEST_PHASES[this.#request].settled) return;
     this.#body?.error(new Error("The response was sent before the request body was read"));
     this.#body = null;
+    // The rest of the body is read and dropped, since closing with unread input would
+    // reset the connection and could cut the answer short; but only for drainTimeout and
+    // up to drainLimit bytes: a client that goes on sending past either is dropped.
+    this.#drainTimer = setTimeout(() => this.#transport.destroy(), this.#settings.drainTimeout);
     this.#resume();
+  }
+
+  /** The request half is settled, or the connection gone: its deadlines no longer apply. */
+  #stopRequestTimers(): void {
+    clearTimeout(this.#requestTimer);
+    clearTimeout(this.#drainTimer);
+  }
+
+  /**
+   * Closes the connection on a failure: with a reset if a response was begun and not
+   * finished, so that the web server does not take what was sent for a whole response.
+   */
+  #drop(): void {
+    if (this.#response === "sending" || this.#response === "blocked") this.#transport.reset();
+    else this.#transport.destroy();
   }
 
   /** Resolves when the transport can take more bytes, or has closed. */
@@ -319,7 +353,7 @@ class Exchange implements TransportEvents {
     this.#abort.abort(error);
     this.#body?.error(error);
     this.#body = null;
-    this.#transport.destroy();
+    this.#drop();
   }
 }
 

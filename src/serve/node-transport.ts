@@ -39,6 +39,9 @@ export function nodeTransport(socket: Socket): OpenTransport {
       },
       end: () => socket.end(),
       destroy: () => socket.destroy(),
+      // resetAndDestroy sends an RST (Node 18.3 and later); on a socket already closing it
+      // destroys it.
+      reset: () => socket.resetAndDestroy(),
       setIdleTimeout: (milliseconds) => socket.setTimeout(milliseconds),
     };
     return transport;

@@ -33,6 +33,30 @@ export interface ServerOptions extends SCGIConnectionOptions {
    */
   readonly headersTimeout?: number;
   /**
+   * Milliseconds a client has, from connecting, to send the whole request, body included
+   * (as node:http's `requestTimeout`; the clock runs while the handler does not read the
+   * body too). A client that takes longer is disconnected, and `request.signal` aborted
+   * with a `ClientTimeoutError`.
+   *
+   * @defaultValue 300000
+   */
+  readonly requestTimeout?: number;
+  /**
+   * Milliseconds the server goes on reading a request body nobody wants once the response
+   * is complete (closing with unread input would reset the connection and cut the answer
+   * short). A client still sending after that is disconnected.
+   *
+   * @defaultValue 5000
+   */
+  readonly drainTimeout?: number;
+  /**
+   * Bytes of a request body nobody wants that the server reads once the response is
+   * complete (see `drainTimeout`). A client that sends more is disconnected.
+   *
+   * @defaultValue 1048576 (1 MiB)
+   */
+  readonly drainLimit?: number;
+  /**
    * Milliseconds the server waits for the client while it needs it: for the next body
    * bytes (unless the handler is not reading), or for the client to take response bytes.
    * A client idle that long is disconnected without an answer. The handler's own time is
@@ -50,9 +74,10 @@ export interface ServerOptions extends SCGIConnectionOptions {
   readonly bodyHighWaterMark?: number;
   /**
    * Called with each error the server handles by itself: a handler that threw or returned
-   * something other than a `Response` (the client gets a 500), a malformed request (the
+   * something other than a response (the client gets a 500), a malformed request (the
    * client gets the error's `httpStatus`), a timeout, a response body that failed mid-way
-   * (the connection is closed). Whatever it throws is logged with `console.error`.
+   * or yielded a chunk that is neither bytes nor a string (the connection is reset).
+   * Whatever it throws is logged with `console.error`.
    *
    * @defaultValue logs with `console.error`
    */
@@ -67,19 +92,34 @@ export interface ServerOptions extends SCGIConnectionOptions {
 export interface ServerSettings {
   readonly connection: SCGIConnectionOptions;
   readonly headersTimeout: number;
+  readonly requestTimeout: number;
+  readonly drainTimeout: number;
+  readonly drainLimit: number;
   readonly idleTimeout: number;
   readonly bodyHighWaterMark: number;
   /** `onError` made safe: it never throws. */
   readonly onError: (error: unknown) => void;
 }
 
-/** A positive finite number of milliseconds or bytes, or the default. */
+/** A positive finite number of bytes, or the default. */
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
     throw new RangeError(`${name} must be a positive number, not ${String(value)}`);
   }
   return value;
+}
+
+/** The longest delay a timer takes: runtimes turn a longer one into 1 ms. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** A positive number of milliseconds a timer can wait, or the default. */
+function timeout(name: string, value: number | undefined, fallback: number): number {
+  const milliseconds = positive(name, value, fallback);
+  if (milliseconds > MAX_TIMEOUT) {
+    throw new RangeError(`${name} must be at most ${MAX_TIMEOUT} ms (about 24.8 days), not ${milliseconds}`);
+  }
+  return milliseconds;
 }
 
 /**
@@ -99,11 +139,23 @@ function checkConnectionOptions(options: SCGIConnectionOptions): SCGIConnectionO
  * @internal
  */
 export function serverSettings(options: ServerOptions): ServerSettings {
-  const { headersTimeout, idleTimeout, bodyHighWaterMark, onError, ...connection } = options;
+  const {
+    headersTimeout,
+    requestTimeout,
+    drainTimeout,
+    drainLimit,
+    idleTimeout,
+    bodyHighWaterMark,
+    onError,
+    ...connection
+  } = options;
   return {
     connection: checkConnectionOptions(connection),
-    headersTimeout: positive("headersTimeout", headersTimeout, 60_000),
-    idleTimeout: positive("idleTimeout", idleTimeout, 60_000),
+    headersTimeout: timeout("headersTimeout", headersTimeout, 60_000),
+    requestTimeout: timeout("requestTimeout", requestTimeout, 300_000),
+    drainTimeout: timeout("drainTimeout", drainTimeout, 5_000),
+    drainLimit: positive("drainLimit", drainLimit, 1_048_576),
+    idleTimeout: timeout("idleTimeout", idleTimeout, 60_000),
     bodyHighWaterMark: positive("bodyHighWaterMark", bodyHighWaterMark, 65_536),
     onError: (error) => {
       try {

@@ -50,6 +50,12 @@ export interface Transport {
   /** Closes at once, dropping anything unsent. */
   destroy(): void;
   /**
+   * Closes at once so that the peer sees an error rather than the end of a response: a
+   * TCP reset where the runtime can send one. A FIN is how a complete SCGI response ends,
+   * so a response cut short must not end with one.
+   */
+  reset(): void;
+  /**
    * Arms the idle timeout: {@link TransportEvents.timedOut} once the connection has seen
    * no traffic either way for `milliseconds`. `0` disarms it.
    */

@@ -76,6 +76,11 @@ describe("toRequest", () => {
       { HTTP_HOST: "bad host", SERVER_NAME: "d.test", REQUEST_URI: "/" },
       "http://d.test/",
     ],
+    [
+      "a Host that passes the pattern but not the URL parser falls back to SERVER_NAME",
+      { HTTP_HOST: "a.test:99999", SERVER_NAME: "d.test", REQUEST_URI: "/p" },
+      "http://d.test/p",
+    ],
     ["nothing at all: localhost", {}, "http://localhost/"],
     [
       "SCRIPT_NAME and PATH_INFO percent-encoded, as CGI gives them decoded",
@@ -125,6 +130,27 @@ describe("toRequest", () => {
     expect(request.headers.get("content-type")).toBe("text/plain");
     expect(request.headers.get("content-length")).toBe("5");
     expect(await request.text()).toBe("hello");
+  });
+
+  it("takes CONTENT_TYPE and CONTENT_LENGTH over HTTP_ copies whatever their case; lower-case names are not headers", () => {
+    const request = toRequest(
+      scgi(
+        {
+          REQUEST_METHOD: "POST",
+          HTTP_HOST: "a.test",
+          HTTP_Content_Type: "text/ignored",
+          HTTP_CONTENT_length: "999",
+          http_content_length: "998",
+          http_x_other: "not a header",
+        },
+        "5",
+      ),
+      latin1("hello"),
+    );
+    expect([...request.headers]).toEqual([
+      ["content-length", "5"],
+      ["host", "a.test"],
+    ]);
   });
 
   it("streams a ReadableStream body", async () => {

@@ -7,4 +7,5 @@ interopSuite("Apache", startApache, {
   twoCookieLines: "a=1, b=2",
   midUploadDisconnect: "aborted",
   disconnectWhileHandlerWorks: "noticed at the answer",
+  midBodyFailure: "a failed read",
 });

@@ -103,6 +103,22 @@ export function createApp(state: AppState): Handler {
       }
       case "/throw":
         throw new Error("the handler failed on purpose");
+      case "/fail-midway": {
+        // 64 KiB, then the body fails: the web server must not pass this on as complete.
+        let sent = false;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (sent) {
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              controller.error(new Error("the body failed on purpose"));
+              return;
+            }
+            sent = true;
+            controller.enqueue(new Uint8Array(65536).fill(0x61));
+          },
+        });
+        return new Response(body, { headers: { "content-type": "text/plain" } });
+      }
       case "/watch-abort": {
         // Counts an abort of request.signal; ?wait=MS keeps the handler busy that long first.
         request.signal.addEventListener("abort", () => {

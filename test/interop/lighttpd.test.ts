@@ -7,6 +7,7 @@ interopSuite("lighttpd", startLighttpd, {
   twoCookieLines: "a=1; b=2",
   midUploadDisconnect: "never reaches the app",
   disconnectWhileHandlerWorks: "unnoticed",
+  midBodyFailure: "the part sent, as if whole",
 });
 
 interopSuite("lighttpd streaming request bodies", (appPort) => startLighttpd(appPort, 2), {
@@ -15,4 +16,5 @@ interopSuite("lighttpd streaming request bodies", (appPort) => startLighttpd(app
   twoCookieLines: "a=1; b=2",
   midUploadDisconnect: "aborted",
   disconnectWhileHandlerWorks: "unnoticed",
+  midBodyFailure: "the part sent, as if whole",
 });

@@ -7,4 +7,5 @@ interopSuite("nginx", startNginx, {
   twoCookieLines: "a=1; b=2",
   midUploadDisconnect: "never reaches the app",
   disconnectWhileHandlerWorks: "noticed at the answer",
+  midBodyFailure: "a failed read",
 });

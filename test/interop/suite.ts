@@ -34,6 +34,12 @@ export interface Quirks {
    * the whole answer, so the handler never hears of it.
    */
   readonly disconnectWhileHandlerWorks: "noticed at the answer" | "unnoticed";
+  /**
+   * A response body that fails mid-way (sioscgi/node resets the connection): the client's
+   * read fails, or the server passes on the part it had as a whole response (it does not
+   * tell a reset from the end).
+   */
+  readonly midBodyFailure: "a failed read" | "the part sent, as if whole";
 }
 
 const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
@@ -179,6 +185,13 @@ export function interopSuite(name: string, start: StartFrontend, quirks: Quirks)
       }
       expect(received).toBe(size);
       expect(hash.digest("hex")).toBe(streamDigest(size));
+    });
+
+    it(`a response body that fails mid-way reaches the client as ${quirks.midBodyFailure}`, async () => {
+      const response = await fetch(`${frontend.url}/fail-midway`);
+      expect(response.status).toBe(200);
+      if (quirks.midBodyFailure === "a failed read") await expect(response.arrayBuffer()).rejects.toThrow();
+      else expect((await response.arrayBuffer()).byteLength).toBe(65536);
     });
 
     it("a handler that throws gives a 500", async () => {

@@ -97,8 +97,8 @@ class ScriptedTransport extends BufferedTransport {
     this.calls.push("shutdown");
   }
 
-  protected release(): void {
-    this.calls.push("release");
+  protected release(reset: boolean): void {
+    this.calls.push(reset ? "release with a reset" : "release");
   }
 
   /** What the runtime's callbacks would do. */
@@ -181,6 +181,16 @@ describe("BufferedTransport", () => {
     transport.setIdleTimeout(10);
     expect(transport.write(latin1("later"))).toBe(true);
     expect([transport.calls, log]).toEqual([["release"], ["closed"]]);
+  });
+
+  it("asks for a reset on reset, once, dropping what waits", () => {
+    const { events, log } = recorder();
+    const transport = new ScriptedTransport(events);
+    transport.takes = 0;
+    transport.write(latin1("lost"));
+    transport.reset();
+    transport.destroy();
+    expect([transport.calls, log]).toEqual([["release with a reset"], ["closed"]]);
   });
 
   it("closes when the half-close fails", async () => {
