@@ -35,7 +35,7 @@ function folder(file: string): string {
  * Which folders each folder may import from. `core` is role-free; `server` and `client` are
  * the two roles and know only the core; the adapters build on them; `ops` (running servers
  * in production: listeners, shutdown, workers) knows servers only by their `net.Server`
- * shape and handlers by their type, so that serve's servers take their shutdown from it; `call` (the client's one-call `scgiRequest`) drives a
+ * shape and handlers by their type (and the core's timer rule), so that serve's servers take their shutdown from it; `call` (the client's one-call `scgiRequest`) drives a
  * client connection and answers with a web `Response`; the entry points at the top may use
  * anything below them.
  */
@@ -45,7 +45,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   client: ["core", "client"],
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "ops", "serve"],
-  ops: ["fetch", "ops"],
+  ops: ["core", "fetch", "ops"],
   http: ["core", "server", "serve", "ops", "http"],
   call: ["core", "client", "fetch", "call"],
   entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],
