@@ -109,6 +109,13 @@ describe("src/ layout", () => {
     return seen;
   }
 
+  // One rule in one place: the statuses whose responses have no content are the core's.
+  it("lists the statuses without content (204, 205, 304) only in core/header-rules.ts", () => {
+    const listing = /\[[^\]]*\b204\b[^\]]*\b205\b[^\]]*\b304\b[^\]]*\]/;
+    const listed = FILES.filter((file) => listing.test(readFileSync(path.join(SRC, file), "utf8")));
+    expect(listed).toEqual(["core/header-rules.ts"]);
+  });
+
   it.each(["index.ts", "fetch/index.ts", "testing.ts", "deno.ts", "bun.ts"])("%s reaches no node: module", (entry) => {
     const reached = reach(entry);
     for (const file of reached) expect(NODE_FILES.has(file), `${entry} reaches ${file}`).toBe(false);
