@@ -20,7 +20,8 @@ async function app(request: Request): Promise<Response> {
 const server = serve(app, { hostname: process.env.HOST ?? "127.0.0.1", port: Number(process.env.PORT ?? 4000) });
 if ("port" in server.address) console.log(`SCGI server listening on ${server.address.hostname}:${server.address.port}`);
 
-// On Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish, then exit.
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void server.close());
+// On Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish for up to 10 s,
+// end the rest, then exit.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void server.shutdown(10_000));
 await server.finished;
 process.exit(0);

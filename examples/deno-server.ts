@@ -24,7 +24,10 @@ const server = serve(app, {
 });
 if ("port" in server.address) console.log(`SCGI server listening on ${server.address.hostname}:${server.address.port}`);
 
-// On Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish, then exit.
-for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, () => void server.close());
+// On Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish for up to 10 s,
+// end the rest, then exit.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => void server.shutdown(10_000));
+}
 await server.finished;
 Deno.exit(0);

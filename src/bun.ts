@@ -14,6 +14,7 @@ import { type BunSocket, BunTransport } from "./serve/bun-transport.js";
 import { runServer, type SCGIServer, type ServeAddress, type ServeOptions } from "./serve/server.js";
 
 export type { Handler, ResponseLike } from "./fetch/index.js";
+export type { GracefulServer, ShutdownReport } from "./ops/shutdown.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 export type { SCGIServer, ServeAddress, ServeOptions } from "./serve/server.js";
@@ -62,7 +63,9 @@ interface BunNamespace {
  *
  * @param handler - Answers each request.
  * @param options - Where to listen, and the server's options; see {@link ServeOptions}.
- * @returns The running server: its address, `close()`, and `finished`.
+ * @returns The running server: its address, `finished`, `close()`, and the `shutdown(timeout)`
+ *   and `closeAllConnections()` of `sioscgi/node`'s servers, which end the connections still
+ *   open (a streaming response, say) when waiting is over.
  * @throws `RangeError` if an option is out of range; `TypeError` if `path` is given with
  *   `hostname` or `port`, or if this is not Bun; whatever `Bun.listen` throws (an address
  *   in use).
@@ -72,7 +75,7 @@ interface BunNamespace {
  * import { serve } from "sioscgi/bun";
  *
  * const server = serve((request) => new Response(`Hello from ${new URL(request.url).pathname}\n`), { port: 4000 });
- * process.on("SIGTERM", () => void server.close());
+ * process.on("SIGTERM", () => void server.shutdown(10_000));
  * await server.finished;
  * ```
  */

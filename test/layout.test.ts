@@ -35,7 +35,7 @@ function folder(file: string): string {
  * Which folders each folder may import from. `core` is role-free; `server` and `client` are
  * the two roles and know only the core; the adapters build on them; `ops` (running servers
  * in production: listeners, shutdown, workers) knows servers only by their `net.Server`
- * shape and handlers by their type; `call` (the client's one-call `scgiRequest`) drives a
+ * shape and handlers by their type (and the core's timer rule), so that serve's servers take their shutdown from it; `call` (the client's one-call `scgiRequest`) drives a
  * client connection and answers with a web `Response`; the entry points at the top may use
  * anything below them.
  */
@@ -44,8 +44,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   server: ["core", "server"],
   client: ["core", "client"],
   fetch: ["core", "fetch"],
-  serve: ["core", "server", "fetch", "serve"],
-  ops: ["fetch", "ops"],
+  serve: ["core", "server", "fetch", "ops", "serve"],
+  ops: ["core", "fetch", "ops"],
   http: ["core", "server", "serve", "ops", "http"],
   call: ["core", "client", "fetch", "call"],
   entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],
@@ -108,6 +108,13 @@ describe("src/ layout", () => {
     visit(entry);
     return seen;
   }
+
+  // One rule in one place: the statuses whose responses have no content are the core's.
+  it("lists the statuses without content (204, 205, 304) only in core/header-rules.ts", () => {
+    const listing = /\[[^\]]*\b204\b[^\]]*\b205\b[^\]]*\b304\b[^\]]*\]/;
+    const listed = FILES.filter((file) => listing.test(readFileSync(path.join(SRC, file), "utf8")));
+    expect(listed).toEqual(["core/header-rules.ts"]);
+  });
 
   it.each(["index.ts", "fetch/index.ts", "testing.ts", "deno.ts", "bun.ts"])("%s reaches no node: module", (entry) => {
     const reached = reach(entry);

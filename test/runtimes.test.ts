@@ -254,6 +254,33 @@ describe.each(RUNTIMES)("the server entry point on $name", (runtime) => {
   });
 });
 
+describe.each(RUNTIMES)("shutdown on $name", (runtime) => {
+  // A server of its own, as this one stops it.
+  const server = startedOnce(() =>
+    start(devBinary(runtime.binary), [...runtime.run, "test/fixtures/runtime-server.mjs"]),
+  );
+
+  it(`lets a request in flight finish and ends a stream at the timeout ${runtime.cutShort}`, {
+    timeout: 60_000,
+  }, async () => {
+    const running = await server();
+    const exited = once(running.process, "exit");
+    const socket = await connect(running.port);
+    const stream = readAll(socket);
+    const streaming = once(socket, "data");
+    socket.end(request("GET", "/stream"));
+    await streaming;
+    // The request asking for the shutdown is itself in flight, and finishes.
+    expect(parse(await exchange(running.port, request("GET", "/shutdown"))).body).toBe("shutting down\n");
+    const { bytes, error } = await stream;
+    expect(parse(bytes).body).toBe("first part\n");
+    expect(error?.message).toBe(runtime.cutShort === "with a reset" ? "read ECONNRESET" : undefined);
+    expect(await printed(running, 'shutdown: {"ended":1}')).toBe(true);
+    // Nothing is left to keep the runtime going.
+    expect(await exited, running.output()).toEqual([0, null]);
+  });
+});
+
 describe.each(RUNTIMES)("examples on $name", (runtime) => {
   const server = startedOnce(() => start(devBinary(runtime.binary), runtime.serve));
 

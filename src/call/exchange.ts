@@ -19,6 +19,7 @@
 import type { SCGIClientConnection } from "../client/connection.js";
 import { IncompleteResponseError } from "../core/errors.js";
 import { RequestBody, RequestEnd, type ResponseHeaders } from "../core/events.js";
+import { isBodilessStatus, statusCode } from "../core/header-rules.js";
 import { toResponse } from "../fetch/response.js";
 import {
   ConnectionClosedError,
@@ -77,9 +78,6 @@ export type Connect = (target: ResolvedTarget, listener: ConnectionListener) => 
 
 /** Bytes of response body queued for the consumer before the socket is paused. */
 const BODY_HIGH_WATER_MARK = 65536;
-
-/** Statuses whose `Response` cannot have a body (the fetch standard's null body statuses the reader lets through). */
-const NULL_BODY_STATUSES: ReadonlySet<string> = new Set(["204", "205", "304"]);
 
 const EOF = new Uint8Array(0);
 
@@ -214,8 +212,9 @@ class Exchange implements ConnectionListener {
   /** Resolves the call with the `Response` for `headers`. */
   #respond(headers: ResponseHeaders): void {
     this.#responded = true;
-    if (this.#head || NULL_BODY_STATUSES.has((headers.status as string).slice(0, 3))) {
-      // A Response refuses a body for these, and nothing more is wanted from the server.
+    if (this.#head || isBodilessStatus(statusCode(headers.status as string))) {
+      // A Response refuses a body for the statuses without content (the fetch standard's
+      // null body statuses the reader lets through), and nothing more is wanted from the server.
       this.#resolve(toResponse(headers, null));
       this.#finish(() => {});
       return;

@@ -15,6 +15,7 @@ import { SCGIClientConnection } from "../client/connection.js";
 import { decodeLatin1 } from "../core/bytes.js";
 import type { EnvironmentInit } from "../core/environment.js";
 import { RequestBody, RequestEnd, RequestHeaders } from "../core/events.js";
+import { timeoutOption } from "../core/timeouts.js";
 
 /**
  * What {@link scgiRequest} sends, and how long it waits.
@@ -60,7 +61,8 @@ export interface SCGIRequestInit {
   readonly contentLength?: number;
   /**
    * Milliseconds the whole exchange may take, from connecting to the response body's last
-   * byte. When it runs out, the call rejects (or the body errors) with a
+   * byte: from 1 to 2^31-1 (about 24.8 days, the longest a timer waits); leave it out for
+   * no limit. When it runs out, the call rejects (or the body errors) with a
    * `RequestTimeoutError` and the connection is closed.
    *
    * @defaultValue no limit
@@ -113,16 +115,15 @@ function checkLength(value: number): number {
  * Checks a request and encodes what can be encoded before connecting.
  *
  * @throws `TypeError` for a body of another type, or a stream body without a length.
- * @throws `RangeError` for a `timeout` that is not a positive number, or a `contentLength`
+ * @throws `RangeError` for a `timeout` that is not a number of milliseconds from 1 to
+ *   2^31-1 (the longest a timer waits), or a `contentLength`
  *   that is not a whole number or disagrees with the body or the environment.
  * @throws as `new RequestHeaders` and `SCGIClientConnection.send` do, for an environment
  *   that cannot be sent or a body that does not match its `CONTENT_LENGTH`.
  */
 export function prepareRequest(init: SCGIRequestInit): PreparedRequest {
-  const { body = null, contentLength, timeout } = init;
-  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) {
-    throw new RangeError(`timeout must be a positive number of milliseconds, not ${String(timeout)}`);
-  }
+  const { body = null, contentLength } = init;
+  const timeout = timeoutOption("timeout", init.timeout, undefined);
   const bytes = typeof body === "string" ? ASCII.encode(body) : body;
   if (bytes !== null && !(bytes instanceof Uint8Array) && !(bytes instanceof ReadableStream)) {
     throw new TypeError("An SCGI request body is a string, a Uint8Array or a ReadableStream of Uint8Array");

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { timeoutOption } from "../core/timeouts.js";
+
 /** What shutdown needs of a connection: its end, and a way to end it at once. */
 export interface ShutdownConnection {
   once(event: "close", listener: () => void): unknown;
@@ -41,9 +43,11 @@ export interface GracefulServer {
    * `timeout` milliseconds, then ends the rest with an error their peers see (a TCP reset).
    * Calling it again returns the first call's promise.
    *
-   * @param timeout - Milliseconds to wait for connections in flight; 0 ends them at once.
+   * @param timeout - Milliseconds to wait for connections in flight, up to 2^31-1 (about
+   *   24.8 days, the longest a timer waits); 0 ends them at once; `Infinity` waits for
+   *   them however long they take, as `close` does, and ends none.
    * @defaultValue 30000
-   * @throws `RangeError` if `timeout` is negative or not a number.
+   * @throws `RangeError` if `timeout` is negative, not a number, or finite and above 2^31-1.
    */
   shutdown(timeout?: number): Promise<ShutdownReport>;
   /** Ends every open connection now, as the shutdown timeout does, and returns how many. */
@@ -101,17 +105,19 @@ export function withShutdown<Server extends ShutdownServer>(server: Server): Ser
     for (const connection of open) endAtOnce(connection);
     return count;
   };
-  const shutdown = (timeout = 30_000): Promise<ShutdownReport> => {
-    if (typeof timeout !== "number" || !(timeout >= 0)) {
-      throw new RangeError(`The shutdown timeout must be a number of milliseconds, not ${String(timeout)}`);
-    }
+  const shutdown = (timeout?: number): Promise<ShutdownReport> => {
+    const milliseconds = timeoutOption("The shutdown timeout", timeout, 30_000, { zero: true, infinite: true });
     stopping ??= new Promise((resolve) => {
       let ended = 0;
-      const timer = setTimeout(() => {
-        // Counted first: a server may report itself closed as the last one ends.
-        ended = open.size;
-        closeAllConnections();
-      }, timeout);
+      // No timer for Infinity: a timer turns it into 1 ms.
+      const timer =
+        milliseconds === Number.POSITIVE_INFINITY
+          ? undefined
+          : setTimeout(() => {
+              // Counted first: a server may report itself closed as the last one ends.
+              ended = open.size;
+              closeAllConnections();
+            }, milliseconds);
       // The callback comes once every connection has closed, or at once (with an error
       // that says so) if the server was not listening: either way nothing is left.
       server.close(() => {

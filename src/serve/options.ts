@@ -4,6 +4,7 @@
  * @module
  */
 
+import { timeoutOption as timeout } from "../core/timeouts.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "../server/connection.js";
 
 /**
@@ -108,18 +109,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
     throw new RangeError(`${name} must be a positive number, not ${String(value)}`);
   }
   return value;
-}
-
-/** The longest delay a timer takes: runtimes turn a longer one into 1 ms. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
-
-/** A positive number of milliseconds a timer can wait, or the default. */
-function timeout(name: string, value: number | undefined, fallback: number): number {
-  const milliseconds = positive(name, value, fallback);
-  if (milliseconds > MAX_TIMEOUT) {
-    throw new RangeError(`${name} must be at most ${MAX_TIMEOUT} ms (about 24.8 days), not ${milliseconds}`);
-  }
-  return milliseconds;
 }
 
 /**

@@ -1,11 +1,18 @@
 /**
  * What `sioscgi/deno` and `sioscgi/bun` share around their listeners: the options, the
- * server object they return, and the count of connections that `close` waits for.
+ * server object they return, and the connections that `close` waits for and `shutdown`
+ * ends.
+ *
+ * Strategy: the server presents the `net.Server` shape that `withShutdown` (ops/) equips,
+ * a `connection` event and a `close` with a callback, so that `shutdown` and
+ * `closeAllConnections` are the very ones `sioscgi/node` has, ending a connection with its
+ * transport's `reset`.
  *
  * @module
  */
 
 import type { Handler } from "../fetch/index.js";
+import { type GracefulServer, type ShutdownConnection, withShutdown } from "../ops/shutdown.js";
 import { serveConnection } from "./exchange.js";
 import { type ServerOptions, serverSettings } from "./options.js";
 import type { OpenTransport } from "./transport.js";
@@ -51,18 +58,21 @@ export type ServeAddress = { readonly hostname: string; readonly port: number } 
  * ```ts
  * const server = serve(app, { port: 0 });
  * console.log("listening on", server.address);
- * // On SIGTERM: stop accepting, let the requests in flight finish.
- * await server.close();
+ * // On SIGTERM: stop accepting, let the requests in flight finish for up to 10 s, then
+ * // end the rest with an error the web server sees.
+ * const { ended } = await server.shutdown(10_000);
+ * console.log(`stopped; ${ended} connections cut short`);
  * ```
  */
-export interface SCGIServer {
+export interface SCGIServer extends GracefulServer {
   /** Where the server listens (with the port picked when `port` was `0`). */
   readonly address: ServeAddress;
   /** Settles once the server was closed and every connection has finished. */
   readonly finished: Promise<void>;
   /**
    * Stops accepting connections and lets those open finish (each is bounded by the
-   * timeouts). Calling it again does no more.
+   * server's timeouts, but a handler may stream for ever: {@link shutdown} bounds the
+   * wait). Calling it again does no more.
    *
    * @returns {@link finished}.
    */
@@ -107,20 +117,49 @@ export function runServer(
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  const listening = listen(where, (openTransport) => {
+  let listening: Listening | undefined;
+  const close = (): Promise<void> => {
+    if (!stopped) {
+      stopped = true;
+      listening?.stop();
+      if (open === 0) finish();
+    }
+    return finished;
+  };
+  // Told of each connection, as a net.Server's "connection" listeners are.
+  let connected = (_connection: ShutdownConnection): void => {};
+  const graceful = withShutdown({
+    on: (_event, listener) => {
+      connected = listener;
+    },
+    close: (callback) => void close().then(() => callback?.()),
+  });
+  listening = listen(where, (openTransport) => {
     open++;
     serveConnection(
-      (events) =>
-        openTransport({
+      (events) => {
+        let onClose = (): void => {};
+        const transport = openTransport({
           receive: (chunk) => events.receive(chunk),
           drained: () => events.drained(),
           timedOut: () => events.timedOut(),
           closed: () => {
             events.closed();
+            onClose();
             open--;
             if (stopped && open === 0) finish();
           },
-        }),
+        });
+        connected({
+          once: (_event, listener) => {
+            onClose = listener;
+          },
+          // The transport knows how its runtime makes the peer see an error.
+          resetAndDestroy: () => transport.reset(),
+          destroy: () => transport.destroy(),
+        });
+        return transport;
+      },
       handler,
       settings,
     );
@@ -128,13 +167,8 @@ export function runServer(
   return {
     address: listening.address,
     finished,
-    close() {
-      if (!stopped) {
-        stopped = true;
-        listening.stop();
-        if (open === 0) finish();
-      }
-      return finished;
-    },
+    close,
+    shutdown: graceful.shutdown,
+    closeAllConnections: graceful.closeAllConnections,
   };
 }

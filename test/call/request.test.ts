@@ -146,7 +146,10 @@ describe("the request", () => {
       RangeError,
       /disagrees/,
     ],
-    ["a zero timeout", { timeout: 0 }, RangeError, /timeout must be a positive number/],
+    ["a zero timeout", { timeout: 0 }, RangeError, /timeout must be a number of milliseconds above 0/],
+    // A timer turns these into 1 ms: the call would time out at once.
+    ["an Infinity timeout", { timeout: Number.POSITIVE_INFINITY }, RangeError, /at most 2147483647, not Infinity/],
+    ["a timeout above 2^31-1", { timeout: 2 ** 31 }, RangeError, /at most 2147483647, not 2147483648/],
     ["an rxBufferLimit of 0", { rxBufferLimit: 0 }, RangeError, /rxBufferLimit/],
     ["a NaN timeout", { timeout: Number.NaN }, RangeError, /timeout/],
     [
@@ -166,6 +169,10 @@ describe("the request", () => {
   ])("%s: refused before connecting", (_, init, type, message) => {
     expect(() => prepareRequest(init as SCGIRequestInit)).toThrow(type as new () => Error);
     expect(() => prepareRequest(init as SCGIRequestInit)).toThrow(message);
+  });
+
+  it("takes the longest timeout a timer can wait", () => {
+    expect(prepareRequest({ timeout: 2 ** 31 - 1 }).timeout).toBe(2 ** 31 - 1);
   });
 
   it("copies nothing it is not asked to: the caller's environment is left as it was", () => {

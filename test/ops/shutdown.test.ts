@@ -147,7 +147,23 @@ describe("withShutdown", () => {
     expect(await gatedServer().server.shutdown()).toEqual({ ended: 0 });
   });
 
-  it.each([-1, Number.NaN, "10" as unknown as number])("rejects the timeout %j", (timeout) => {
-    expect(() => gatedServer().server.shutdown(timeout)).toThrow(RangeError);
+  it("waits with no timer for a timeout of Infinity, however long the requests take", async () => {
+    const { server, release, started } = gatedServer();
+    const port = await listen(server);
+    const answer = scgiGet(port, "/wait");
+    await started;
+    const stopped = server.shutdown(Number.POSITIVE_INFINITY);
+    // A timer given Infinity fires after 1 ms: the request would have been cut by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    expect(await answer).toMatchObject({ status: 200, body: "finished\n", error: undefined });
+    expect(await stopped).toEqual({ ended: 0 });
   });
+
+  it.each([-1, Number.NaN, "10" as unknown as number, 2 ** 31, Number.NEGATIVE_INFINITY])(
+    "rejects the timeout %j",
+    (timeout) => {
+      expect(() => gatedServer().server.shutdown(timeout)).toThrow(RangeError);
+    },
+  );
 });

@@ -1,7 +1,8 @@
 /**
  * runServer, what sioscgi/deno and sioscgi/bun share around their listeners: options,
- * the address, and `close`, which waits for the connections in flight. Run here over
- * Node's listener and transport (the runtimes' own are in test/runtimes.test.ts).
+ * the address, `close`, which waits for the connections in flight, and `shutdown` and
+ * `closeAllConnections`, which end them. Run here over Node's listener and transport (the
+ * runtimes' own are in test/runtimes.test.ts).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,35 +16,103 @@ import type { Handler } from "../../src/fetch/index.js";
 import { nodeTransport } from "../../src/serve/node-transport.js";
 import { type Listening, runServer, type ServeAddress, type ServeOptions } from "../../src/serve/server.js";
 import { parseHeaderBlock } from "../support/cgi-response.js";
+import { freePortForTest } from "../support/free-port.js";
+import { readAll } from "../support/net.js";
 import { scgiRequest } from "../support/scgi.js";
 
-/** runServer over a node:net listener on a Unix socket, whose address is known at once. */
+/**
+ * runServer over a node:net listener on a Unix socket or a TCP port, whose address is
+ * known at once (the port is picked before).
+ */
 function serveOnNode(handler: Handler, options: ServeOptions) {
   return runServer(handler, options, (where, accept): Listening => {
     const server = net.createServer({ allowHalfOpen: true }, (socket) => accept(nodeTransport(socket)));
-    server.listen((where as { path: string }).path);
+    if ("path" in where) server.listen(where.path);
+    else server.listen(where.port, where.hostname);
     return { address: where, stop: () => server.close() };
   });
 }
 
-/** Sends a GET over the Unix socket and returns the response's body text. */
-async function get(path: string): Promise<string> {
-  const socket = net.connect(path);
-  const chunks: Buffer[] = [];
-  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+/** Where a test server listens: a Unix socket's path, or a port on 127.0.0.1. */
+type Target = string | number;
+
+const connectTo = (target: Target): net.Socket =>
+  typeof target === "string" ? net.connect(target) : net.connect(target, "127.0.0.1");
+
+/**
+ * Sends a GET for `uri`; returns the response's body text and how the connection ended.
+ * `arrived` settles with the response's first bytes.
+ */
+async function exchange(
+  target: Target,
+  uri = "/",
+  arrived = (): void => {},
+): Promise<{ body: string; error: Error | undefined }> {
+  const socket = connectTo(target);
+  const answer = readAll(socket);
+  socket.once("data", arrived);
   socket.end(
     scgiRequest(
       [
         ["CONTENT_LENGTH", "0"],
         ["SCGI", "1"],
         ["REQUEST_METHOD", "GET"],
-        ["REQUEST_URI", "/"],
+        ["REQUEST_URI", uri],
       ],
       new Uint8Array(0),
     ),
   );
-  await new Promise((resolve) => socket.on("close", resolve));
-  return new TextDecoder().decode(parseHeaderBlock(Buffer.concat(chunks)).rest);
+  const { bytes, error } = await answer;
+  return { body: new TextDecoder().decode(parseHeaderBlock(bytes).rest), error };
+}
+
+/** Sends a GET over the Unix socket and returns the response's body text. */
+async function get(path: string): Promise<string> {
+  return (await exchange(path)).body;
+}
+
+/** Whether a new connection to `target` is refused. */
+async function refused(target: Target): Promise<boolean> {
+  const socket = connectTo(target);
+  const outcome = await new Promise<string>((resolve) => {
+    socket.once("connect", () => resolve("connected"));
+    socket.once("error", () => resolve("refused"));
+  });
+  socket.destroy();
+  return outcome === "refused";
+}
+
+/** Asks for `/stream`; `streaming` settles once its first part arrived. */
+function openStream(target: Target) {
+  let arrived = (): void => {};
+  const streaming = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  return { answer: exchange(target, "/stream", arrived), streaming };
+}
+
+/**
+ * A handler that answers `/stream` with a first part and then nothing, for ever (until
+ * cancelled), and anything else once released.
+ */
+function streamingHandler() {
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const handler: Handler = async (request) => {
+    if (new URL(request.url).pathname === "/stream") {
+      const body = new ReadableStream<string>({
+        start(controller) {
+          controller.enqueue("first part\n");
+        },
+      });
+      return new Response(body.pipeThrough(new TextEncoderStream()));
+    }
+    await released;
+    return new Response("finished");
+  };
+  return { handler, release };
 }
 
 /** The scratch directories of the Unix sockets, removed after the suite. */
@@ -125,6 +194,43 @@ describe("runServer", () => {
     };
     expect(() => runServer(() => new Response(), options as ServeOptions, listen)).toThrow(error);
     expect(listened).toBe(false);
+  });
+});
+
+describe("runServer's shutdown", () => {
+  it("stops accepting at once, lets a request in flight finish, and ends a stream at the timeout with a reset", async () => {
+    const { handler, release } = streamingHandler();
+    const port = await freePortForTest();
+    const server = serveOnNode(handler, { port });
+    const { answer: stream, streaming } = openStream(port);
+    await streaming;
+    const quick = exchange(port, "/quick");
+    // Both exchanges are in flight once the second one's handler waits.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = server.shutdown(200);
+    expect(server.shutdown(0)).toBe(stopped);
+    expect(await refused(port)).toBe(true);
+    release();
+    expect(await quick).toEqual({ body: "finished", error: undefined });
+    expect(await stopped).toEqual({ ended: 1 });
+    const { body, error } = await stream;
+    expect(body).toBe("first part\n");
+    expect((error as NodeJS.ErrnoException | undefined)?.code).toBe("ECONNRESET");
+    await server.finished;
+  });
+
+  it("ends every connection on closeAllConnections, says how many, and goes on serving", async () => {
+    const { handler, release } = streamingHandler();
+    release();
+    const path = socketPath();
+    const server = serveOnNode(handler, { path });
+    const { answer: stream, streaming } = openStream(path);
+    await streaming;
+    expect(server.closeAllConnections()).toBe(1);
+    expect((await stream).body).toBe("first part\n");
+    expect(server.closeAllConnections()).toBe(0);
+    expect(await get(path)).toBe("finished");
+    expect(await server.shutdown(0)).toEqual({ ended: 0 });
   });
 });
 
