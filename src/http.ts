@@ -48,6 +48,7 @@ import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd } fro
 import { translateHead } from "./http/response-head.js";
 import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./serve/answers.js";
+import { resetConnection } from "./serve/reset.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
 
 /** Options of {@link createServer}: the core's limits and policies, plus the server's. */
@@ -569,7 +570,7 @@ class Exchange {
   /** Ends the connection with a reset, which the web server reports as an error, never as a complete response. */
   #reset(): void {
     this.#failed = true;
-    if (!this.#socket.destroyed) this.#socket.resetAndDestroy();
+    if (!this.#socket.destroyed) resetConnection(this.#socket);
   }
 
   /** The request is malformed: answer with its status if no response has started, and close. */

@@ -13,7 +13,7 @@ import { SCGIClientConnection } from "../src/client/connection.js";
 import { decodeResponse, encodeRequest } from "../src/client/one-shot.js";
 import { createServer, type RequestListener, type ServerOptions, scgiEnvironment } from "../src/http.js";
 import { RequestEnd, RequestHeaders } from "../src/index.js";
-import { connect, exchange, listen, readAll } from "./support/net.js";
+import { connect, connectUnix, exchange, listen, listenUnix, readAll } from "./support/net.js";
 
 const servers: http.Server[] = [];
 
@@ -438,6 +438,45 @@ describe("failures", () => {
     const { bytes, error } = await readAll(socket);
     expect((error as NodeJS.ErrnoException | undefined)?.code).toBe("ECONNRESET");
     expect(Buffer.from(bytes).toString("latin1")).not.toContain("Internal Server Error");
+  });
+
+  it("on a Unix socket, which has no reset, closes when the response is destroyed mid-body, the response cut", async () => {
+    const server = createServer((_req, res) => {
+      res.setHeader("Content-Length", "1000");
+      res.write("partial");
+      setTimeout(() => res.destroy(new Error("on purpose")), 20);
+    });
+    servers.push(server);
+    const socket = await connectUnix(await listenUnix(server));
+    socket.write(encodeRequest(environment("GET", "/")));
+    const ended = await Promise.race([readAll(socket), sleep(5000).then(() => null)]);
+    expect(ended).not.toBeNull();
+    const { bytes } = ended as { bytes: Buffer };
+    expect(bytes.toString("latin1")).toMatch(/partial$/);
+    // 7 bytes of the 1000 announced: the client knows the response was cut.
+    expect(() => decodeResponse(bytes)).toThrow(/Connection closed 7 bytes into a response body/);
+  });
+
+  it("on a Unix socket, ends a request half-closed before its body is complete, aborting the application's request", async () => {
+    let aborted = false;
+    const errors: unknown[] = [];
+    const server = createServer({ onError: (error) => errors.push(error) }, (req) => {
+      req.on("aborted", () => {
+        aborted = true;
+      });
+    });
+    servers.push(server);
+    const socket = await connectUnix(await listenUnix(server));
+    const head = new SCGIClientConnection().send(
+      new RequestHeaders({ ...environment("POST", "/"), CONTENT_LENGTH: "1000" }),
+    ) as Uint8Array;
+    const answer = readAll(socket);
+    socket.write(head);
+    await sleep(20);
+    socket.end("only part of it");
+    expect((await answer).bytes.length).toBe(0);
+    expect(aborted).toBe(true);
+    expect(errors).toEqual([expect.objectContaining({ name: "PrematureEOFError" })]);
   });
 
   it("resets the connection when the application destroys the request mid-upload", async () => {

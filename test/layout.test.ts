@@ -45,7 +45,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   client: ["core", "client"],
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "serve"],
-  ops: ["fetch", "ops"],
+  ops: ["fetch", "serve", "ops"],
   http: ["core", "server", "serve", "ops", "http"],
   call: ["core", "client", "fetch", "call"],
   entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],

@@ -17,7 +17,7 @@ import {
   type ServerOptions,
 } from "../src/node.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
-import { close, connect, exchange, listen, readAll } from "./support/net.js";
+import { close, connect, connectUnix, exchange, listen, listenUnix, readAll } from "./support/net.js";
 import { latin1, webServerRequest as request, scgiRequest } from "./support/scgi.js";
 
 /** The status, headers and body of an SCGI response. */
@@ -313,6 +313,34 @@ describe("errors", () => {
     // A FIN would end the response as if it were whole.
     expect(error).toMatchObject({ code: "ECONNRESET" });
     expect(errors).toEqual([expect.objectContaining({ message: "upstream broke" })]);
+  });
+
+  it("on a Unix socket, which has no reset, closes when the response body fails mid-way, and stays up", async () => {
+    const errors: unknown[] = [];
+    const server = createServer(
+      (req) => {
+        if (new URL(req.url).pathname === "/fine") return new Response("fine");
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(latin1("partial"));
+            setTimeout(() => controller.error(new Error("upstream broke")), 20);
+          },
+        });
+        return new Response(body);
+      },
+      { onError: (error) => errors.push(error) },
+    );
+    running.push(server);
+    const path = await listenUnix(server);
+    const socket = await connectUnix(path);
+    const answer = readAll(socket);
+    socket.end(request("GET", "/"));
+    expect(parse((await answer).bytes).body.toString()).toBe("partial");
+    expect(errors).toEqual([expect.objectContaining({ message: "upstream broke" })]);
+    const again = await connectUnix(path);
+    const second = readAll(again);
+    again.end(request("GET", "/fine"));
+    expect(parse((await second).bytes).body.toString()).toBe("fine");
   });
 
   it("resets the connection, and reports it, when a body chunk is neither bytes nor a string", async () => {

@@ -1,13 +1,34 @@
 /** Socket helpers for tests that run a real server on loopback. */
 
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Starts `server` on a free loopback port and returns the port. */
 export async function listen(server: net.Server): Promise<number> {
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return (server.address() as net.AddressInfo).port;
+}
+
+/**
+ * Starts `server` on a Unix socket in a new temporary directory and returns the socket's
+ * path (closing the server removes the socket file).
+ */
+export async function listenUnix(server: net.Server): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), "sioscgi-")), "app.sock");
+  server.listen(path);
+  await once(server, "listening");
+  return path;
+}
+
+/** Connects to the Unix socket at `path`. */
+export async function connectUnix(path: string): Promise<net.Socket> {
+  const socket = net.createConnection(path);
+  await once(socket, "connect");
+  return socket;
 }
 
 /** Closes `server`, waiting for every connection to finish. */
