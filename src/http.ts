@@ -45,6 +45,7 @@ import { decodeLatin1, parseDecimal } from "./core/bytes.js";
 import { ChunkedDecoder } from "./core/chunked.js";
 import { RemoteProtocolError } from "./core/errors.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd } from "./core/events.js";
+import { forEachHeaderField, headerValue } from "./fetch/request.js";
 import { translateHead } from "./http/response-head.js";
 import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./serve/answers.js";
@@ -120,31 +121,26 @@ function requestURL(environment: Map<string, Uint8Array>): string {
   return query === undefined || query === "" ? path : `${path}?${query}`;
 }
 
-/**
- * Variables that would give a request a header it must not have: the web server sent
- * the body de-chunked with its length in `CONTENT_LENGTH`, which, like `CONTENT_TYPE`,
- * outranks the copy some servers pass as `HTTP_*`.
- */
-const SHADOWED = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE", "HTTP_TRANSFER_ENCODING"]);
-
 /** Methods whose requests carry no `Content-Length` from an HTTP client when they have no body. */
 const BODILESS_METHODS = new Set(["GET", "HEAD"]);
 
 /**
- * The request's header fields as node:http's `rawHeaders` lists them: each `HTTP_*`
- * variable under its header name (lower case, `_` read as `-`), plus `content-type` and
- * `content-length` from the CGI variables. A `content-length` of 0 is left out of a GET or
- * HEAD, as an HTTP client does not send one there.
+ * The request's header fields as node:http's `rawHeaders` lists them: `content-type` and
+ * `content-length` from the CGI variables, then the `HTTP_*` variables by the rule
+ * `toRequest` follows (`forEachHeaderField`), which drops a name or value node:http's own
+ * parser would refuse (a name that is not a token, a CR or LF in a value) rather than let
+ * it reach the application. A `content-length` of 0 is left out of a GET or HEAD, as an
+ * HTTP client does not send one there. `Transfer-Encoding` is left out too: the web server
+ * sent the body de-chunked, with its length in `CONTENT_LENGTH`.
  */
 function rawHeaders(environment: Map<string, Uint8Array>, method: string, contentLength: number): string[] {
   const raw: string[] = [];
-  const contentType = variable(environment, "CONTENT_TYPE");
-  if (contentType !== undefined && contentType !== "") raw.push("content-type", contentType);
+  const contentType = headerValue(variable(environment, "CONTENT_TYPE") ?? "");
+  if (contentType !== null && contentType !== "") raw.push("content-type", contentType);
   if (contentLength > 0 || !BODILESS_METHODS.has(method)) raw.push("content-length", String(contentLength));
-  for (const [name, value] of environment) {
-    if (!name.startsWith("HTTP_") || SHADOWED.has(name)) continue;
-    raw.push(name.slice(5).toLowerCase().replaceAll("_", "-"), decodeLatin1(value));
-  }
+  forEachHeaderField(environment, (name, value) => {
+    if (name !== "transfer-encoding") raw.push(name, value);
+  });
   return raw;
 }
 

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SCGIClientConnection } from "../src/client/connection.js";
 import { decodeResponse, encodeRequest } from "../src/client/one-shot.js";
+import { toRequest } from "../src/fetch/index.js";
 import { createServer, type RequestListener, type ServerOptions, scgiEnvironment } from "../src/http.js";
 import { RequestEnd, RequestHeaders } from "../src/index.js";
 import { connect, connectUnix, exchange, listen, listenUnix, readAll } from "./support/net.js";
@@ -111,6 +112,28 @@ describe("the request", () => {
       documentRoot: "/srv",
       chained: true,
     });
+  });
+
+  it("drops header names and values node:http's parser refuses, as toRequest does, and keeps the rest", async () => {
+    let seen: unknown;
+    const { port } = await serve((req, res) => {
+      seen = [req.rawHeaders, req.headers["x-a"], req.headers["set-cookie"]];
+      res.end();
+    });
+    const env: Record<string, string> = {
+      ...environment("GET", "/"),
+      HTTP_X_A: "v\r\nSet-Cookie: x=1",
+      "HTTP_BAD NAME": "1",
+      HTTP_X_PADDED: " kept \t",
+    };
+    const response = await call(port, env);
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([["host", "app.test", "x-padded", "kept"], undefined, undefined]);
+    const request = toRequest(new RequestHeaders(env));
+    expect([...request.headers]).toEqual([
+      ["host", "app.test"],
+      ["x-padded", "kept"],
+    ]);
   });
 
   it.each([

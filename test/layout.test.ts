@@ -46,7 +46,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   fetch: ["core", "fetch"],
   serve: ["core", "server", "fetch", "serve"],
   ops: ["fetch", "serve", "ops"],
-  http: ["core", "server", "serve", "ops", "http"],
+  http: ["core", "server", "fetch", "serve", "ops", "http"],
   call: ["core", "client", "fetch", "call"],
   entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],
 };

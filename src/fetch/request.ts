@@ -148,8 +148,10 @@ function isHTTPWhitespace(code: number): boolean {
  * `value` as a `Headers` stores it, without the spaces, tabs, CRs and LFs at either end
  * (the fetch standard's normalization), or `null` when a `Headers` would refuse it: a NUL,
  * CR or LF inside.
+ *
+ * @internal
  */
-function headerValue(value: string): string | null {
+export function headerValue(value: string): string | null {
   let start = 0;
   let end = value.length;
   while (start < end && isHTTPWhitespace(value.charCodeAt(start))) start++;
@@ -162,25 +164,44 @@ function headerValue(value: string): string | null {
 }
 
 /**
- * The request's HTTP headers: every `HTTP_*` variable (`HTTP_X_FOO` becomes `x-foo`), plus
- * `CONTENT_TYPE` and, when the request has a body, `CONTENT_LENGTH`. A name or value a
- * `Headers` refuses is dropped. Checked here, before `append`, rather than left to `append`
- * to throw: a thrown and caught error costs microseconds, and a peer can send thousands.
+ * Passes each header field the `HTTP_*` variables carry to `add`: the name lower case, `_`
+ * read as `-` (`HTTP_X_FOO` is `x-foo`), the value decoded as ISO-8859-1 and trimmed as a
+ * `Headers` stores it. A field a `Headers` would refuse (a name that is not a token, a value
+ * with a NUL, CR or LF inside) is dropped, not thrown and not answered with a 400: a web
+ * server that passed it on has already answered the client, and the rest of the request
+ * is sound. `HTTP_CONTENT_LENGTH` and `HTTP_CONTENT_TYPE` are skipped: the CGI variables
+ * state them better. The one rule for `toRequest` and `sioscgi/http`.
+ *
+ * @internal
+ */
+export function forEachHeaderField(
+  environment: ReadonlyMap<string, Uint8Array>,
+  add: (name: string, value: string) => void,
+): void {
+  for (const [name, bytes] of environment) {
+    if (!name.startsWith("HTTP_") || SHADOWED_HEADERS.has(name.toUpperCase())) continue;
+    const field = name.slice(5).replaceAll("_", "-").toLowerCase();
+    // Checked here rather than left to `Headers.append` to throw: a thrown and caught
+    // error costs microseconds, and a peer can send thousands.
+    if (!isToken(field)) continue;
+    const value = headerValue(decodeLatin1(bytes));
+    if (value !== null) add(field, value);
+  }
+}
+
+/**
+ * The request's HTTP headers: those of {@link forEachHeaderField}, plus `CONTENT_TYPE` and,
+ * when the request has a body, `CONTENT_LENGTH`, each dropped if a `Headers` refuses it.
  */
 function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
   const result = new Headers();
-  const add = (name: string, value: string): void => {
-    const normalized = headerValue(value);
-    if (normalized !== null && isToken(name)) result.append(name, normalized);
-  };
-  for (const [name, value] of headers.environment) {
-    if (name.startsWith("HTTP_") && !SHADOWED_HEADERS.has(name.toUpperCase())) {
-      add(name.slice(5).replaceAll("_", "-").toLowerCase(), decodeLatin1(value));
-    }
+  forEachHeaderField(headers.environment, (name, value) => result.append(name, value));
+  const contentType = headerValue(variable(headers, "CONTENT_TYPE"));
+  if (contentType !== null && contentType !== "") result.append("content-type", contentType);
+  if (hasBody) {
+    const contentLength = headerValue(variable(headers, "CONTENT_LENGTH"));
+    if (contentLength !== null) result.append("content-length", contentLength);
   }
-  const contentType = variable(headers, "CONTENT_TYPE");
-  if (contentType !== "") add("content-type", contentType);
-  if (hasBody) add("content-length", variable(headers, "CONTENT_LENGTH"));
   return result;
 }
 
