@@ -30,7 +30,8 @@
  * nginx and the app sharing one core).
  *
  * What node:http's server does around its messages is done here the same way: unread
- * request bodies are read and dropped when the response ends, `'close'` follows
+ * request bodies are read and dropped when the response ends (bounded by `drainTimeout` and
+ * `drainLimit`), the timeouts of `sioscgi/node` bound the client's time, `'close'` follows
  * `'finish'`, a disconnect aborts the request and closes the response, `res.destroy()`
  * before the end resets the connection so that the web server reports an error instead
  * of passing on a response that looks complete.
@@ -49,54 +50,29 @@ import { forEachHeaderField, headerValue } from "./fetch/request.js";
 import { translateHead } from "./http/response-head.js";
 import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./serve/answers.js";
+import { ClientTimeoutError } from "./serve/errors.js";
+import {
+  armDeadlines,
+  type ServerOptions as BaseServerOptions,
+  type Deadlines,
+  type ServerSettings,
+  serverSettings,
+} from "./serve/options.js";
 import { resetConnection } from "./serve/reset.js";
-import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
+import { SCGIConnection } from "./server/connection.js";
 
-/** Options of {@link createServer}: the core's limits and policies, plus the server's. */
-export interface ServerOptions extends SCGIConnectionOptions {
-  /**
-   * Milliseconds a client has, from connecting, to send the whole environment. A client
-   * that takes longer is disconnected.
-   *
-   * @defaultValue 60000
-   */
-  readonly headersTimeout?: number;
-  /**
-   * Bytes of request body buffered in the `IncomingMessage` before the connection is
-   * paused until the application reads on.
-   *
-   * @defaultValue 65536
-   */
-  readonly bodyHighWaterMark?: number;
-  /**
-   * Called with each error the server handles by itself: a malformed request (answered
-   * with its 4xx status), a timeout, a response head SCGI cannot carry (answered with
-   * a 500 when nothing was sent yet).
-   *
-   * @defaultValue logs with `console.error`
-   */
-  readonly onError?: (error: unknown) => void;
-}
+/**
+ * Options of {@link createServer}: those of every server of this library, with the same
+ * meanings. For a node:http application, "the handler" is the request listener and "the
+ * body stream" the `IncomingMessage`; a client dropped for a timeout makes the request
+ * emit `'aborted'` and the response `'close'`, as a disconnect does, and `onError` gets a
+ * `ClientTimeoutError`. An idle timeout the application sets itself (`req.setTimeout`,
+ * `res.setTimeout`) replaces `idleTimeout` on its connection, as with node:http.
+ */
+export type ServerOptions = BaseServerOptions;
 
 /** What node:http calls a request listener: Express and Fastify handlers, Koa's `app.callback()`. */
 export type RequestListener = (request: http.IncomingMessage, response: http.ServerResponse) => void;
-
-/** The settings of a server, with defaults applied. */
-interface Settings {
-  readonly connection: SCGIConnectionOptions;
-  readonly headersTimeout: number;
-  readonly bodyHighWaterMark: number;
-  readonly onError: (error: unknown) => void;
-}
-
-/** A positive finite number of milliseconds or bytes, or the default. */
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a positive number, not ${String(value)}`);
-  }
-  return value;
-}
 
 /** A variable as text (ISO-8859-1, as node:http reads header bytes), or `undefined`. */
 function variable(environment: Map<string, Uint8Array>, name: string): string | undefined {
@@ -307,9 +283,20 @@ type Phase = "head" | "body" | "chunked" | "done";
 class Exchange {
   readonly #socket: net.Socket;
   readonly #server: SCGIServer;
-  readonly #settings: Settings;
+  readonly #settings: ServerSettings;
   readonly #conn: SCGIConnection;
-  readonly #headersTimer: ReturnType<typeof setTimeout>;
+  /** The headers' deadline and the whole request's, each cleared once what it waits for has arrived. */
+  readonly #deadlines: Deadlines;
+  /** Bounds reading a body nobody answers any more once the response is complete. */
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of request body still allowed once the response is complete (drainLimit). */
+  #drainBudget: number;
+  /** The idle timeout the application set on its socket, which replaces the server's; 0 when none. */
+  #appTimeout = 0;
+  /** Whether reading stopped because the `IncomingMessage` is full: the wait is the application's. */
+  #paused = false;
+  /** Whether a write waits for the web server to take what was sent before. */
+  #blocked = false;
   #httpSocket: SCGISocket | null = null;
   #request: http.IncomingMessage | null = null;
   #response: http.ServerResponse | null = null;
@@ -327,15 +314,16 @@ class Exchange {
   /** Whether the connection failed and is closed or closing. */
   #failed = false;
 
-  constructor(socket: net.Socket, server: SCGIServer, settings: Settings) {
+  constructor(socket: net.Socket, server: SCGIServer, settings: ServerSettings) {
     this.#socket = socket;
     this.#server = server;
     this.#settings = settings;
     this.#conn = new SCGIConnection(settings.connection);
-    this.#headersTimer = setTimeout(() => this.#timedOut(), settings.headersTimeout);
+    this.#deadlines = armDeadlines(settings, (error) => this.#fail(error));
+    this.#drainBudget = settings.drainLimit;
     socket.on("data", (chunk: Buffer) => this.#receive(chunk));
     socket.on("end", () => this.#receive(EOF));
-    socket.on("timeout", () => this.#idle());
+    socket.on("timeout", () => this.#socketTimedOut());
     socket.on("close", () => this.#closed());
     // A socket error is followed by "close", which does the cleaning up.
     socket.on("error", () => {});
@@ -353,7 +341,8 @@ class Exchange {
         this.#malformed(error);
         return;
       }
-      if (event === null) return;
+      // Stopped by what the last event did (a drain over its limit).
+      if (event === null || this.#failed) return;
       // Outside the try: an application that throws from its listener is not a malformed
       // request; its error propagates as it would from node:http's server.
       this.#dispatch(event);
@@ -364,14 +353,30 @@ class Exchange {
     const request = this.#request;
     switch (event.type) {
       case "RequestHeaders":
-        clearTimeout(this.#headersTimer);
+        clearTimeout(this.#deadlines.headers);
         this.#start(event);
         break;
       case "RequestBody":
-        if (!(request as http.IncomingMessage).push(event.data)) this.#socket.pause();
+        if (this.#responseComplete) {
+          // Body after the answer: read only so much of it (see #completeResponse).
+          this.#drainBudget -= event.data.length;
+          if (this.#drainBudget < 0) {
+            this.#failed = true;
+            this.#socket.destroy();
+            return;
+          }
+        }
+        if (!(request as http.IncomingMessage).push(event.data)) {
+          this.#paused = true;
+          this.#socket.pause();
+          this.#armIdle();
+        }
         break;
       case "RequestEnd":
         this.#requestComplete = true;
+        clearTimeout(this.#deadlines.request);
+        clearTimeout(this.#drainTimer);
+        this.#armIdle();
         (request as http.IncomingMessage).complete = true;
         (request as http.IncomingMessage).push(null);
         if (this.#responseComplete) this.#socket.end();
@@ -413,6 +418,7 @@ class Exchange {
     this.#httpSocket = socket;
     this.#request = request;
     this.#response = response;
+    this.#armIdle();
     this.#server.emit("request", request, response);
   }
 
@@ -423,7 +429,10 @@ class Exchange {
 
   /** The application wants more of the request body. */
   resumeBody(): void {
-    if (!this.#requestComplete) this.#socket.resume();
+    if (this.#requestComplete) return;
+    this.#paused = false;
+    this.#socket.resume();
+    this.#armIdle();
   }
 
   /** Translates bytes `ServerResponse` wrote, and calls back once the web server's connection can take more. */
@@ -447,9 +456,13 @@ class Exchange {
       callback();
       return;
     }
+    this.#blocked = true;
+    this.#armIdle();
     const done = (): void => {
       this.#socket.off("drain", done);
       this.#socket.off("close", done);
+      this.#blocked = false;
+      this.#armIdle();
       callback();
     };
     this.#socket.on("drain", done);
@@ -530,8 +543,20 @@ class Exchange {
   /** Sends a whole response the server gives by itself, and finishes the connection. */
   #answer(response: Uint8Array): void {
     this.#socket.write(response);
+    this.#completeResponse();
+  }
+
+  /**
+   * The whole response is sent. The connection half-closes once the request is read too;
+   * until then the rest of the body is read (closing with unread input would reset the
+   * connection and could cut the answer), but only for drainTimeout and up to drainLimit
+   * bytes: a client that goes on sending past either is dropped.
+   */
+  #completeResponse(): void {
     this.#responseComplete = true;
     if (this.#requestComplete || this.#failed) this.#socket.end();
+    else this.#drainTimer ??= setTimeout(() => this.#socket.destroy(), this.#settings.drainTimeout);
+    this.#armIdle();
   }
 
   /** `ServerResponse` has handed over its last byte. */
@@ -541,8 +566,7 @@ class Exchange {
     if (this.#phase !== "done") {
       this.#phase = "done";
       this.#conn.send(new ResponseEnd());
-      this.#responseComplete = true;
-      if (this.#requestComplete) this.#socket.end();
+      this.#completeResponse();
     }
     // As node:http's server does: a body nobody reads is read and dropped (closing with
     // unread input would reset the connection and cut the response), and the response
@@ -578,12 +602,37 @@ class Exchange {
       this.#reset();
       return;
     }
-    clearTimeout(this.#headersTimer);
+    clearTimeout(this.#deadlines.headers);
+    clearTimeout(this.#deadlines.request);
     this.#answer(error instanceof RemoteProtocolError ? refusal(error) : INTERNAL_SERVER_ERROR);
   }
 
+  /** The application sets its own idle timeout (0 hands the connection back to the server's). */
   setTimeout(milliseconds: number): void {
-    this.#socket.setTimeout(milliseconds);
+    this.#appTimeout = milliseconds;
+    if (milliseconds > 0) this.#socket.setTimeout(milliseconds);
+    else this.#armIdle();
+  }
+
+  /**
+   * Arms idleTimeout while the server waits on the client (for body bytes the application
+   * wants, for the web server to take response bytes, or to close once answered) and
+   * disarms it otherwise: the application's own time is not limited, and the headers
+   * have their own deadline. An idle timeout the application set stands instead.
+   */
+  #armIdle(): void {
+    if (this.#appTimeout > 0 || this.#socket.destroyed) return;
+    const reading = this.#request !== null && !this.#requestComplete && !this.#paused;
+    const waiting = reading || this.#blocked || this.#responseComplete;
+    this.#socket.setTimeout(waiting ? this.#settings.idleTimeout : 0);
+  }
+
+  /** The socket was idle: the application's timeout if it set one, else the server's. */
+  #socketTimedOut(): void {
+    if (this.#appTimeout > 0) this.#idle();
+    // A client that has its whole answer, and owes nothing more, is dropped without fuss.
+    else if (this.#responseComplete && (this.#requestComplete || this.#failed)) this.#socket.destroy();
+    else this.#fail(new ClientTimeoutError("the client"));
   }
 
   /** The idle timeout the application set has expired: tell it, or reset the connection if nobody listens. */
@@ -594,15 +643,26 @@ class Exchange {
     if (!answered && !heard) socket.destroy();
   }
 
-  #timedOut(): void {
-    this.#settings.onError(new Error("Timed out waiting for the request headers"));
-    this.#failed = true;
-    this.#socket.destroy();
+  /**
+   * A client too slow: report it and drop the connection, with a reset if a response was
+   * begun and not finished, so that the web server does not take it for a whole one. The
+   * application learns of it as of a disconnect.
+   */
+  #fail(error: ClientTimeoutError): void {
+    if (this.#socket.destroyed) return;
+    this.#settings.onError(error);
+    if (this.#phase === "body" || this.#phase === "chunked") this.#reset();
+    else {
+      this.#failed = true;
+      this.#socket.destroy();
+    }
   }
 
   /** The connection is gone: an unanswered request is aborted, as node:http does on a disconnect. */
   #closed(): void {
-    clearTimeout(this.#headersTimer);
+    clearTimeout(this.#deadlines.headers);
+    clearTimeout(this.#deadlines.request);
+    clearTimeout(this.#drainTimer);
     if (this.#request !== null && !this.#responseComplete) this.#request.destroy(abortedError());
     this.#httpSocket?.destroy();
   }
@@ -621,21 +681,7 @@ class SCGIServer extends http.Server {
    */
   constructor(options: ServerOptions = {}, requestListener?: RequestListener) {
     super();
-    const { headersTimeout, bodyHighWaterMark, onError, ...connection } = options;
-    new SCGIConnection(connection); // Validates the core's options now rather than per connection.
-    const settings: Settings = {
-      connection,
-      headersTimeout: positive("headersTimeout", headersTimeout, 60_000),
-      bodyHighWaterMark: positive("bodyHighWaterMark", bodyHighWaterMark, 65_536),
-      onError: (error) => {
-        try {
-          (onError ?? console.error)(error);
-        } catch (failure) {
-          // An onError that throws must not take the server down with it.
-          console.error(failure);
-        }
-      },
-    };
+    const settings = serverSettings(options);
     // http.Server parses HTTP on each connection: this server speaks SCGI there instead.
     this.removeAllListeners("connection");
     this.on("connection", (socket: net.Socket) => {

@@ -14,9 +14,13 @@ import { decodeResponse, encodeRequest } from "../src/client/one-shot.js";
 import { toRequest } from "../src/fetch/index.js";
 import { createServer, type RequestListener, type ServerOptions, scgiEnvironment } from "../src/http.js";
 import { RequestEnd, RequestHeaders } from "../src/index.js";
-import { connect, connectUnix, exchange, listen, listenUnix, readAll } from "./support/net.js";
+import { ClientTimeoutError } from "../src/node.js";
+import { connect, connectUnix, endlessUpload, exchange, listen, listenUnix, readAll } from "./support/net.js";
 
 const servers: http.Server[] = [];
+
+/** `promise`, or `null` if it has not settled within five seconds: for what must not wait forever. */
+const bounded = <T>(promise: Promise<T>): Promise<T | null> => Promise.race([promise, sleep(5000).then(() => null)]);
 
 afterEach(async () => {
   for (const server of servers.splice(0)) {
@@ -402,7 +406,7 @@ describe("the response", () => {
   });
 
   it("reads and drops a body the application answered without reading, and the client gets the whole answer", async () => {
-    const { port } = await serve((_req, res) => res.end("early"));
+    const { port } = await serve((_req, res) => res.end("early"), { drainLimit: 8 << 20 });
     const response = await call(port, environment("POST", "/"), payload(4 * 1024 * 1024));
     expect(text(response.body)).toBe("early");
   });
@@ -441,11 +445,14 @@ describe("failures", () => {
   });
 
   it("answers 500 before the rest of the body arrives, and still reads it all", async () => {
-    const { port } = await serve((req, res) => {
-      res.setHeader("Status", "bad");
-      res.end();
-      req.resume();
-    });
+    const { port } = await serve(
+      (req, res) => {
+        res.setHeader("Status", "bad");
+        res.end();
+        req.resume();
+      },
+      { drainLimit: 8 << 20 },
+    );
     const response = await call(port, environment("POST", "/"), payload(2 * 1024 * 1024));
     expect(response.status).toBe(500);
   });
@@ -472,7 +479,7 @@ describe("failures", () => {
     servers.push(server);
     const socket = await connectUnix(await listenUnix(server));
     socket.write(encodeRequest(environment("GET", "/")));
-    const ended = await Promise.race([readAll(socket), sleep(5000).then(() => null)]);
+    const ended = await bounded(readAll(socket));
     expect(ended).not.toBeNull();
     const { bytes } = ended as { bytes: Buffer };
     expect(bytes.toString("latin1")).toMatch(/partial$/);
@@ -588,7 +595,81 @@ describe("failures", () => {
     const socket = await connect(port);
     socket.write("100:");
     await readAll(socket);
-    expect(String(errors[0])).toMatch(/Timed out/);
+    expect(errors).toEqual([expect.any(ClientTimeoutError)]);
+    expect(errors[0]).toMatchObject({ message: "Timed out waiting for the request headers" });
+  });
+
+  /** Starts a server whose application reads the whole body; `aborted` resolves when its request is aborted. */
+  async function serveReadingBody(options: ServerOptions) {
+    let abort: () => void = () => {};
+    const aborted = new Promise<string>((resolve) => {
+      abort = () => resolve("aborted");
+    });
+    const started = await serve((req, res) => {
+      req.on("aborted", abort);
+      req.resume();
+      req.on("end", () => res.end("x"));
+    }, options);
+    return { ...started, aborted };
+  }
+
+  /** `promise`, or `null` if it has not settled within five seconds: for what must not wait forever. */
+  const bounded = <T>(promise: Promise<T>): Promise<T | null> => Promise.race([promise, sleep(5000).then(() => null)]);
+
+  it("drops a client whose body stalls for idleTimeout, aborting the request", async () => {
+    const { port, errors, aborted } = await serveReadingBody({ idleTimeout: 150 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(encodeRequest(environment("POST", "/"), payload(10)).subarray(0, -5));
+    const ended = await bounded(answer);
+    expect(ended?.bytes.length).toBe(0);
+    expect(errors).toEqual([expect.any(ClientTimeoutError)]);
+    expect(errors[0]).toMatchObject({ message: "Timed out waiting for the client" });
+    expect(await bounded(aborted)).toBe("aborted");
+  });
+
+  it("drops a client that does not send the whole request within requestTimeout, though it never idles", async () => {
+    const { port, errors, aborted } = await serveReadingBody({ requestTimeout: 300, idleTimeout: 200 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    const whole = encodeRequest(environment("POST", "/"), payload(1000));
+    socket.write(whole.subarray(0, whole.length - 1000));
+    // One byte every 50 ms: never idle for idleTimeout, and never done.
+    const trickle = setInterval(() => socket.writable && socket.write(Uint8Array.of(1)), 50);
+    const ended = await bounded(answer);
+    clearInterval(trickle);
+    expect(ended?.bytes.length).toBe(0);
+    expect(errors).toEqual([expect.objectContaining({ message: "Timed out waiting for the whole request" })]);
+    expect(errors[0]).toBeInstanceOf(ClientTimeoutError);
+    expect(await bounded(aborted)).toBe("aborted");
+  });
+
+  it("does not time out an application that takes its time, nor a body it does not read yet", async () => {
+    const { port } = await serve(
+      (req, res) => {
+        setTimeout(() => {
+          req.resume();
+          req.on("end", () => res.end("slow but fine"));
+        }, 300);
+      },
+      { idleTimeout: 100, bodyHighWaterMark: 1024 },
+    );
+    const response = await call(port, environment("POST", "/"), payload(256 * 1024));
+    expect(text(response.body)).toBe("slow but fine");
+  });
+
+  it("after the answer, drops a client that sends more than drainLimit bytes of a body nobody reads", async () => {
+    const { port } = await serve((_req, res) => res.end("no thanks"), { drainLimit: 256 << 10, drainTimeout: 60_000 });
+    const { bytes, sent } = (await bounded(endlessUpload(port, new Uint8Array(64 << 10), 1))) ?? { sent: Infinity };
+    expect(text(decodeResponse(bytes as Uint8Array).body)).toBe("no thanks");
+    expect(sent).toBeLessThan(16 << 20);
+  });
+
+  it("after the answer, drops a client still sending a body nobody reads after drainTimeout", async () => {
+    const { port } = await serve((_req, res) => res.end("no thanks"), { drainTimeout: 300, idleTimeout: 200 });
+    const { bytes, sent } = (await bounded(endlessUpload(port, new Uint8Array(16), 20))) ?? { sent: Infinity };
+    expect(text(decodeResponse(bytes as Uint8Array).body)).toBe("no thanks");
+    expect(sent).toBeLessThan(16 * 200);
   });
 
   it("reports errors with console.error by default, and survives an onError that throws", async () => {
@@ -633,6 +714,9 @@ describe("the server", () => {
 
   it.each([
     ["headersTimeout", { headersTimeout: 0 }],
+    ["requestTimeout", { requestTimeout: 2 ** 31 }],
+    ["idleTimeout", { idleTimeout: Number.POSITIVE_INFINITY }],
+    ["drainLimit", { drainLimit: -1 }],
     ["bodyHighWaterMark", { bodyHighWaterMark: Number.NaN }],
     ["rxBufferLimit", { rxBufferLimit: 0 }],
   ])("refuses an out-of-range %s", (_, options) => {

@@ -17,8 +17,8 @@ import {
   type ServerOptions,
 } from "../src/node.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
-import { close, connect, connectUnix, exchange, listen, listenUnix, readAll } from "./support/net.js";
-import { latin1, webServerRequest as request, scgiRequest } from "./support/scgi.js";
+import { close, connect, connectUnix, endlessUpload, exchange, listen, listenUnix, readAll } from "./support/net.js";
+import { latin1, webServerRequest as request } from "./support/scgi.js";
 
 /** The status, headers and body of an SCGI response. */
 function parse(bytes: Buffer): { status: string | undefined; fields: [string, string][]; body: Buffer } {
@@ -511,42 +511,22 @@ describe("timeouts and disconnects", () => {
     expect(signal()?.aborted).toBe(true);
   });
 
-  /** Sends a request that announces 2^53 - 1 bytes of body and keeps sending it; returns when the server closes. */
-  async function endlessUpload(
-    port: number,
-    chunk: Uint8Array,
-    every: number,
-  ): Promise<{ answer: string; sent: number }> {
-    const socket = await connect(port);
-    const answer = readAll(socket);
-    socket.write(
-      scgiRequest([
-        ["CONTENT_LENGTH", String(2 ** 53 - 1)],
-        ["SCGI", "1"],
-        ["REQUEST_METHOD", "POST"],
-      ]),
-    );
-    let sent = 0;
-    const send = setInterval(() => {
-      if (!socket.writable) return;
-      socket.write(chunk);
-      sent += chunk.length;
-    }, every);
-    const { bytes } = await answer;
-    clearInterval(send);
+  /** {@link endlessUpload}, with the body of the answer as text. */
+  async function upload(port: number, chunk: Uint8Array, every: number): Promise<{ answer: string; sent: number }> {
+    const { bytes, sent } = await endlessUpload(port, chunk, every);
     return { answer: parse(bytes).body.toString(), sent };
   }
 
   it("after the answer, drops a client that sends more than drainLimit bytes of a body nobody reads", async () => {
     const { port } = await serve(() => new Response("no thanks"), { drainLimit: 256 << 10, drainTimeout: 60_000 });
-    const { answer, sent } = await endlessUpload(port, new Uint8Array(64 << 10), 1);
+    const { answer, sent } = await upload(port, new Uint8Array(64 << 10), 1);
     expect(answer).toBe("no thanks");
     expect(sent).toBeLessThan(16 << 20);
   });
 
   it("after the answer, drops a client still sending a body nobody reads after drainTimeout", async () => {
     const { port } = await serve(() => new Response("no thanks"), { drainTimeout: 300, idleTimeout: 200 });
-    const { answer, sent } = await endlessUpload(port, new Uint8Array(16), 20);
+    const { answer, sent } = await upload(port, new Uint8Array(16), 20);
     expect(answer).toBe("no thanks");
     expect(sent).toBeLessThan(16 * 200);
   });

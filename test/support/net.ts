@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { scgiRequest } from "./scgi.js";
 
 /** Starts `server` on a free loopback port and returns the port. */
 export async function listen(server: net.Server): Promise<number> {
@@ -64,4 +65,34 @@ export async function exchange(port: number, request: Uint8Array): Promise<Buffe
   const { bytes, error } = await answer;
   if (error !== undefined) throw error;
   return bytes;
+}
+
+/**
+ * Sends a POST that announces 2^53 - 1 bytes of body and keeps sending `chunk` every
+ * `every` ms; returns what was answered, and how many body bytes were sent, once the
+ * server closes.
+ */
+export async function endlessUpload(
+  port: number,
+  chunk: Uint8Array,
+  every: number,
+): Promise<{ bytes: Buffer; sent: number }> {
+  const socket = await connect(port);
+  const answer = readAll(socket);
+  socket.write(
+    scgiRequest([
+      ["CONTENT_LENGTH", String(2 ** 53 - 1)],
+      ["SCGI", "1"],
+      ["REQUEST_METHOD", "POST"],
+    ]),
+  );
+  let sent = 0;
+  const send = setInterval(() => {
+    if (!socket.writable) return;
+    socket.write(chunk);
+    sent += chunk.length;
+  }, every);
+  const { bytes } = await answer;
+  clearInterval(send);
+  return { bytes, sent };
 }
