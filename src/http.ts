@@ -42,11 +42,11 @@
 import * as http from "node:http";
 import type * as net from "node:net";
 import { Duplex } from "node:stream";
-import { decodeLatin1, parseDecimal } from "./core/bytes.js";
+import { parseDecimal } from "./core/bytes.js";
 import { ChunkedDecoder } from "./core/chunked.js";
 import { RemoteProtocolError } from "./core/errors.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd } from "./core/events.js";
-import { forEachHeaderField, headerValue } from "./fetch/request.js";
+import { forEachHeaderField, headerValue, requestTarget, variable } from "./fetch/request.js";
 import { translateHead } from "./http/response-head.js";
 import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./serve/answers.js";
@@ -74,27 +74,14 @@ export type ServerOptions = BaseServerOptions;
 /** What node:http calls a request listener: Express and Fastify handlers, Koa's `app.callback()`. */
 export type RequestListener = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 
-/** A variable as text (ISO-8859-1, as node:http reads header bytes), or `undefined`. */
-function variable(environment: Map<string, Uint8Array>, name: string): string | undefined {
-  const value = environment.get(name);
-  return value === undefined ? undefined : decodeLatin1(value);
+/** A variable as text (ISO-8859-1, as node:http reads header bytes), or `undefined` when absent. */
+function present(environment: Map<string, Uint8Array>, name: string): string | undefined {
+  return environment.has(name) ? variable(environment, name) : undefined;
 }
 
 /** A port number variable, or `undefined` if absent or not a number. */
 function port(environment: Map<string, Uint8Array>, name: string): number | undefined {
   return parseDecimal(environment.get(name) ?? new Uint8Array(0)) ?? undefined;
-}
-
-/**
- * The request target node:http would have seen: `REQUEST_URI` as the web server received
- * it, or, from a server that does not send it, the CGI variables it is made of.
- */
-function requestURL(environment: Map<string, Uint8Array>): string {
-  const uri = variable(environment, "REQUEST_URI");
-  if (uri !== undefined && uri !== "") return uri;
-  const path = `${variable(environment, "SCRIPT_NAME") ?? ""}${variable(environment, "PATH_INFO") ?? ""}` || "/";
-  const query = variable(environment, "QUERY_STRING");
-  return query === undefined || query === "" ? path : `${path}?${query}`;
 }
 
 /** Methods whose requests carry no `Content-Length` from an HTTP client when they have no body. */
@@ -111,7 +98,7 @@ const BODILESS_METHODS = new Set(["GET", "HEAD"]);
  */
 function rawHeaders(environment: Map<string, Uint8Array>, method: string, contentLength: number): string[] {
   const raw: string[] = [];
-  const contentType = headerValue(variable(environment, "CONTENT_TYPE") ?? "");
+  const contentType = headerValue(variable(environment, "CONTENT_TYPE"));
   if (contentType !== null && contentType !== "") raw.push("content-type", contentType);
   if (contentLength > 0 || !BODILESS_METHODS.has(method)) raw.push("content-length", String(contentLength));
   forEachHeaderField(environment, (name, value) => {
@@ -122,7 +109,7 @@ function rawHeaders(environment: Map<string, Uint8Array>, method: string, conten
 
 /** The HTTP version the client spoke, from `SERVER_PROTOCOL` (`HTTP/1.1` when absent or unreadable). */
 function httpVersion(environment: Map<string, Uint8Array>): [number, number] {
-  const match = /^HTTP\/(\d)\.(\d)$/.exec(variable(environment, "SERVER_PROTOCOL") ?? "");
+  const match = /^HTTP\/(\d)\.(\d)$/.exec(variable(environment, "SERVER_PROTOCOL"));
   return match === null ? [1, 1] : [Number(match[1]), Number(match[2])];
 }
 
@@ -184,7 +171,7 @@ class SCGISocket extends Duplex {
 
   /** The client's IP address, from `REMOTE_ADDR`. */
   get remoteAddress(): string | undefined {
-    return variable(this.environment, "REMOTE_ADDR");
+    return present(this.environment, "REMOTE_ADDR");
   }
 
   /** The client's port, from `REMOTE_PORT`. */
@@ -194,7 +181,7 @@ class SCGISocket extends Duplex {
 
   /** The address the web server received the request on, from `SERVER_ADDR`. */
   get localAddress(): string | undefined {
-    return variable(this.environment, "SERVER_ADDR");
+    return present(this.environment, "SERVER_ADDR");
   }
 
   /** The port the web server received the request on, from `SERVER_PORT`. */
@@ -204,7 +191,7 @@ class SCGISocket extends Duplex {
 
   /** `true` when the client spoke HTTPS to the web server (`HTTPS` is `on` or `1`), as on a TLS socket. */
   get encrypted(): true | undefined {
-    const https = variable(this.environment, "HTTPS")?.toLowerCase();
+    const https = variable(this.environment, "HTTPS").toLowerCase();
     return https === "on" || https === "1" ? true : undefined;
   }
 
@@ -389,10 +376,10 @@ class Exchange {
     const { environment } = headers;
     const socket = new SCGISocket(this, environment);
     const request = new http.IncomingMessage(socket as unknown as net.Socket);
-    const method = variable(environment, "REQUEST_METHOD") ?? "GET";
+    const method = variable(environment, "REQUEST_METHOD") || "GET";
     const [major, minor] = httpVersion(environment);
     request.method = method;
-    request.url = requestURL(environment);
+    request.url = requestTarget(environment);
     request.httpVersionMajor = major;
     request.httpVersionMinor = minor;
     request.httpVersion = `${major}.${minor}`;
@@ -697,8 +684,9 @@ class SCGIServer extends http.Server {
 /**
  * Creates a server that serves a node:http application over SCGI, the drop-in for
  * `http.createServer`: each SCGI request becomes a real `http.IncomingMessage` (method,
- * `url` from `REQUEST_URI`, headers from the `HTTP_*` variables plus `content-type` and
- * `content-length`, the body as the message's stream), and what the application writes
+ * `url` and headers by the rules of `toRequest` in `sioscgi/fetch` (`url` from `REQUEST_URI`
+ * or the CGI variables, headers from the `HTTP_*` variables plus `content-type` and
+ * `content-length`), the body as the message's stream), and what the application writes
  * to the `http.ServerResponse` streams back to the web server as it is written.
  *
  * `req.socket.remoteAddress` is the client's address (`REMOTE_ADDR`), `req.socket.encrypted`

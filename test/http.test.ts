@@ -140,6 +140,27 @@ describe("the request", () => {
     ]);
   });
 
+  it("has the URL toRequest gives, the target and not the original after Apache's local redirect (REDIRECT_URL)", async () => {
+    let seen: string | undefined;
+    const { port } = await serve((req, res) => {
+      seen = req.url;
+      res.end();
+    });
+    // Apache after `RewriteRule ^/old(.*)$ /app/new$1 [PT]` or an ErrorDocument: REQUEST_URI
+    // names the request the client sent; the CGI variables name where it was sent on to.
+    const env = environment("GET", "/old/x%20y?a=b", {
+      REDIRECT_URL: "/app/new/x y",
+      REDIRECT_STATUS: "200",
+      SCRIPT_NAME: "/app",
+      PATH_INFO: "/new/x y",
+      QUERY_STRING: "a=b",
+    });
+    await call(port, env);
+    expect(seen).toBe("/app/new/x%20y?a=b");
+    const url = new URL(toRequest(new RequestHeaders(env)).url);
+    expect(`${url.pathname}${url.search}`).toBe(seen);
+  });
+
   it.each([
     [
       "without REQUEST_URI, from SCRIPT_NAME, PATH_INFO and QUERY_STRING",

@@ -44,9 +44,13 @@ const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRA
  */
 const SHADOWED_HEADERS: ReadonlySet<string> = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE"]);
 
-/** A variable's value as text (ISO-8859-1, as HTTP fields are), or `""` when it is absent. */
-function variable(headers: RequestHeaders, name: string): string {
-  const value = headers.environment.get(name);
+/**
+ * A variable's value as text (ISO-8859-1, as HTTP fields are), or `""` when it is absent.
+ *
+ * @internal
+ */
+export function variable(environment: ReadonlyMap<string, Uint8Array>, name: string): string {
+  const value = environment.get(name);
   return value === undefined ? "" : decodeLatin1(value);
 }
 
@@ -87,9 +91,12 @@ function percentEncode(text: string, escaped: RegExp): string {
  * only its path), or else from `SCRIPT_NAME` + `PATH_INFO` (which CGI gives decoded) and
  * `QUERY_STRING`. After a local redirect served by Apache (`REDIRECT_URL` is set),
  * `REQUEST_URI` still names the original request, so the second source names the target.
+ * The one rule for `toRequest`'s URL and `sioscgi/http`'s `req.url`.
+ *
+ * @internal
  */
-function requestTarget(headers: RequestHeaders): string {
-  const requestURI = headers.environment.has("REDIRECT_URL") ? "" : variable(headers, "REQUEST_URI");
+export function requestTarget(environment: ReadonlyMap<string, Uint8Array>): string {
+  const requestURI = environment.has("REDIRECT_URL") ? "" : variable(environment, "REQUEST_URI");
   let path: string;
   let query: string;
   if (requestURI !== "") {
@@ -98,8 +105,8 @@ function requestTarget(headers: RequestHeaders): string {
     path = percentEncode(questionMark < 0 ? target : target.slice(0, questionMark), ENCODED_PATH_ESCAPED);
     query = questionMark < 0 ? "" : percentEncode(target.slice(questionMark + 1), QUERY_ESCAPED);
   } else {
-    path = percentEncode(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"), PATH_ESCAPED);
-    query = percentEncode(variable(headers, "QUERY_STRING"), QUERY_ESCAPED);
+    path = percentEncode(variable(environment, "SCRIPT_NAME") + variable(environment, "PATH_INFO"), PATH_ESCAPED);
+    query = percentEncode(variable(environment, "QUERY_STRING"), QUERY_ESCAPED);
   }
   return `${path.startsWith("/") ? "" : "/"}${path}${query === "" ? "" : `?${query}`}`;
 }
@@ -109,12 +116,12 @@ function requestTarget(headers: RequestHeaders): string {
  * host, then `SERVER_NAME` with `SERVER_PORT` unless that is the scheme's default.
  */
 function* requestHosts(headers: RequestHeaders, https: boolean): Generator<string, void, undefined> {
-  const host = variable(headers, "HTTP_HOST");
+  const host = variable(headers.environment, "HTTP_HOST");
   if (HOST.test(host)) yield host;
-  const name = variable(headers, "SERVER_NAME");
+  const name = variable(headers.environment, "SERVER_NAME");
   // CGI gives an IPv6 server address bare; a URL needs it in brackets.
   const bracketed = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
-  const port = variable(headers, "SERVER_PORT");
+  const port = variable(headers.environment, "SERVER_PORT");
   const withPort = /^[0-9]{1,5}$/.test(port) && port !== (https ? "443" : "80") ? `${bracketed}:${port}` : bracketed;
   if (name !== "" && HOST.test(withPort)) yield withPort;
 }
@@ -126,9 +133,10 @@ function* requestHosts(headers: RequestHeaders, https: boolean): Generator<strin
  */
 function requestURL(headers: RequestHeaders): URL {
   const https =
-    variable(headers, "REQUEST_SCHEME").toLowerCase() === "https" || variable(headers, "HTTPS").toLowerCase() === "on";
+    variable(headers.environment, "REQUEST_SCHEME").toLowerCase() === "https" ||
+    variable(headers.environment, "HTTPS").toLowerCase() === "on";
   const scheme = https ? "https" : "http";
-  const target = requestTarget(headers);
+  const target = requestTarget(headers.environment);
   for (const host of requestHosts(headers, https)) {
     try {
       return new URL(`${scheme}://${host}${target}`);
@@ -196,10 +204,10 @@ export function forEachHeaderField(
 function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
   const result = new Headers();
   forEachHeaderField(headers.environment, (name, value) => result.append(name, value));
-  const contentType = headerValue(variable(headers, "CONTENT_TYPE"));
+  const contentType = headerValue(variable(headers.environment, "CONTENT_TYPE"));
   if (contentType !== null && contentType !== "") result.append("content-type", contentType);
   if (hasBody) {
-    const contentLength = headerValue(variable(headers, "CONTENT_LENGTH"));
+    const contentLength = headerValue(variable(headers.environment, "CONTENT_LENGTH"));
     if (contentLength !== null) result.append("content-length", contentLength);
   }
   return result;
@@ -244,7 +252,7 @@ export function toRequest(
   body: ReadableStream<Uint8Array> | Uint8Array | null = null,
   options: ToRequestOptions = {},
 ): Request {
-  const method = variable(headers, "REQUEST_METHOD") || "GET";
+  const method = variable(headers.environment, "REQUEST_METHOD") || "GET";
   const hasBody = body !== null && !BODILESS_METHODS.has(method.toUpperCase());
   const base: RequestInit = { headers: requestHeaders(headers, hasBody) };
   if (options.signal !== undefined) base.signal = options.signal;
