@@ -649,6 +649,22 @@ describe("failures", () => {
     expect(await bounded(aborted)).toBe("aborted");
   });
 
+  it("hands the connection back to idleTimeout when the application clears the idle timeout it set", async () => {
+    const { port, errors } = await serve(
+      (req) => {
+        req.socket.setTimeout(60_000);
+        req.socket.setTimeout(0);
+        req.resume();
+      },
+      { idleTimeout: 150 },
+    );
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(encodeRequest(environment("POST", "/"), payload(10)).subarray(0, -5));
+    expect(await bounded(answer)).not.toBeNull();
+    expect(errors).toEqual([expect.any(ClientTimeoutError)]);
+  });
+
   it("drops a client that does not send the whole request within requestTimeout, though it never idles", async () => {
     const { port, errors, aborted } = await serveReadingBody({ requestTimeout: 300, idleTimeout: 200 });
     const socket = await connect(port);
