@@ -30,7 +30,7 @@ const NODE_ONLY = [
   "test/ops/command.test.ts",
   "test/ops/notify.test.ts",
   "test/ops/service.test.ts",
-  "test/ops/shutdown.test.ts",
+  "test/serve/shutdown.test.ts",
   "test/ops/sockets.test.ts",
   "test/ops/supervisor.test.ts",
 ];

@@ -14,10 +14,10 @@ import { type BunSocket, BunTransport } from "./serve/bun-transport.js";
 import { runServer, type SCGIServer, type ServeAddress, type ServeOptions } from "./serve/server.js";
 
 export type { Handler, ResponseLike } from "./fetch/index.js";
-export type { GracefulServer, ShutdownReport } from "./ops/shutdown.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 export type { SCGIServer, ServeAddress, ServeOptions } from "./serve/server.js";
+export type { GracefulServer, ShutdownReport } from "./serve/shutdown.js";
 
 /** A Bun socket with this server's per-connection data: its transport. */
 type Socket = BunSocket & { data: BunTransport };

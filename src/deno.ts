@@ -14,10 +14,10 @@ import { type DenoConn, DenoTransport } from "./serve/deno-transport.js";
 import { runServer, type SCGIServer, type ServeAddress, type ServeOptions } from "./serve/server.js";
 
 export type { Handler, ResponseLike } from "./fetch/index.js";
-export type { GracefulServer, ShutdownReport } from "./ops/shutdown.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 export type { SCGIServer, ServeAddress, ServeOptions } from "./serve/server.js";
+export type { GracefulServer, ShutdownReport } from "./serve/shutdown.js";
 
 /** The part of `Deno.Listener` used here. */
 interface DenoListener extends AsyncIterable<DenoConn> {

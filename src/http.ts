@@ -30,7 +30,8 @@
  * nginx and the app sharing one core).
  *
  * What node:http's server does around its messages is done here the same way: unread
- * request bodies are read and dropped when the response ends, `'close'` follows
+ * request bodies are read and dropped when the response ends (bounded by `drainTimeout` and
+ * `drainLimit`), the timeouts of `sioscgi/node` bound the client's time, `'close'` follows
  * `'finish'`, a disconnect aborts the request and closes the response, `res.destroy()`
  * before the end resets the connection so that the web server reports an error instead
  * of passing on a response that looks complete.
@@ -41,65 +42,41 @@
 import * as http from "node:http";
 import type * as net from "node:net";
 import { Duplex } from "node:stream";
-import { decodeLatin1, parseDecimal } from "./core/bytes.js";
+import { parseDecimal } from "./core/bytes.js";
 import { ChunkedDecoder } from "./core/chunked.js";
 import { RemoteProtocolError } from "./core/errors.js";
 import { type RequestEvent, type RequestHeaders, ResponseBody, ResponseEnd } from "./core/events.js";
+import { forEachHeaderField, headerValue, requestTarget, variable } from "./fetch/request.js";
 import { translateHead } from "./http/response-head.js";
-import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./serve/answers.js";
-import { SCGIConnection, type SCGIConnectionOptions } from "./server/connection.js";
+import { ClientTimeoutError } from "./serve/errors.js";
+import {
+  armDeadlines,
+  type ServerOptions as BaseServerOptions,
+  type Deadlines,
+  type ServerSettings,
+  serverSettings,
+} from "./serve/options.js";
+import { resetConnection } from "./serve/reset.js";
+import { type GracefulServer, withShutdown } from "./serve/shutdown.js";
+import { SCGIConnection } from "./server/connection.js";
 
-/** Options of {@link createServer}: the core's limits and policies, plus the server's. */
-export interface ServerOptions extends SCGIConnectionOptions {
-  /**
-   * Milliseconds a client has, from connecting, to send the whole environment. A client
-   * that takes longer is disconnected.
-   *
-   * @defaultValue 60000
-   */
-  readonly headersTimeout?: number;
-  /**
-   * Bytes of request body buffered in the `IncomingMessage` before the connection is
-   * paused until the application reads on.
-   *
-   * @defaultValue 65536
-   */
-  readonly bodyHighWaterMark?: number;
-  /**
-   * Called with each error the server handles by itself: a malformed request (answered
-   * with its 4xx status), a timeout, a response head SCGI cannot carry (answered with
-   * a 500 when nothing was sent yet).
-   *
-   * @defaultValue logs with `console.error`
-   */
-  readonly onError?: (error: unknown) => void;
-}
+/**
+ * Options of {@link createServer}: those of every server of this library, with the same
+ * meanings. For a node:http application, "the handler" is the request listener and "the
+ * body stream" the `IncomingMessage`; a client dropped for a timeout makes the request
+ * emit `'aborted'` and the response `'close'`, as a disconnect does, and `onError` gets a
+ * `ClientTimeoutError`. An idle timeout the application sets itself (`req.setTimeout`,
+ * `res.setTimeout`) replaces `idleTimeout` on its connection, as with node:http.
+ */
+export type ServerOptions = BaseServerOptions;
 
 /** What node:http calls a request listener: Express and Fastify handlers, Koa's `app.callback()`. */
 export type RequestListener = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 
-/** The settings of a server, with defaults applied. */
-interface Settings {
-  readonly connection: SCGIConnectionOptions;
-  readonly headersTimeout: number;
-  readonly bodyHighWaterMark: number;
-  readonly onError: (error: unknown) => void;
-}
-
-/** A positive finite number of milliseconds or bytes, or the default. */
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a positive number, not ${String(value)}`);
-  }
-  return value;
-}
-
-/** A variable as text (ISO-8859-1, as node:http reads header bytes), or `undefined`. */
-function variable(environment: Map<string, Uint8Array>, name: string): string | undefined {
-  const value = environment.get(name);
-  return value === undefined ? undefined : decodeLatin1(value);
+/** A variable as text (ISO-8859-1, as node:http reads header bytes), or `undefined` when absent. */
+function present(environment: Map<string, Uint8Array>, name: string): string | undefined {
+  return environment.has(name) ? variable(environment, name) : undefined;
 }
 
 /** A port number variable, or `undefined` if absent or not a number. */
@@ -107,49 +84,32 @@ function port(environment: Map<string, Uint8Array>, name: string): number | unde
   return parseDecimal(environment.get(name) ?? new Uint8Array(0)) ?? undefined;
 }
 
-/**
- * The request target node:http would have seen: `REQUEST_URI` as the web server received
- * it, or, from a server that does not send it, the CGI variables it is made of.
- */
-function requestURL(environment: Map<string, Uint8Array>): string {
-  const uri = variable(environment, "REQUEST_URI");
-  if (uri !== undefined && uri !== "") return uri;
-  const path = `${variable(environment, "SCRIPT_NAME") ?? ""}${variable(environment, "PATH_INFO") ?? ""}` || "/";
-  const query = variable(environment, "QUERY_STRING");
-  return query === undefined || query === "" ? path : `${path}?${query}`;
-}
-
-/**
- * Variables that would give a request a header it must not have: the web server sent
- * the body de-chunked with its length in `CONTENT_LENGTH`, which, like `CONTENT_TYPE`,
- * outranks the copy some servers pass as `HTTP_*`.
- */
-const SHADOWED = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE", "HTTP_TRANSFER_ENCODING"]);
-
 /** Methods whose requests carry no `Content-Length` from an HTTP client when they have no body. */
 const BODILESS_METHODS = new Set(["GET", "HEAD"]);
 
 /**
- * The request's header fields as node:http's `rawHeaders` lists them: each `HTTP_*`
- * variable under its header name (lower case, `_` read as `-`), plus `content-type` and
- * `content-length` from the CGI variables. A `content-length` of 0 is left out of a GET or
- * HEAD, as an HTTP client does not send one there.
+ * The request's header fields as node:http's `rawHeaders` lists them: `content-type` and
+ * `content-length` from the CGI variables, then the `HTTP_*` variables by the rule
+ * `toRequest` follows (`forEachHeaderField`), which drops a name or value node:http's own
+ * parser would refuse (a name that is not a token, a CR or LF in a value) rather than let
+ * it reach the application. A `content-length` of 0 is left out of a GET or HEAD, as an
+ * HTTP client does not send one there. `Transfer-Encoding` is left out too: the web server
+ * sent the body de-chunked, with its length in `CONTENT_LENGTH`.
  */
 function rawHeaders(environment: Map<string, Uint8Array>, method: string, contentLength: number): string[] {
   const raw: string[] = [];
-  const contentType = variable(environment, "CONTENT_TYPE");
-  if (contentType !== undefined && contentType !== "") raw.push("content-type", contentType);
+  const contentType = headerValue(variable(environment, "CONTENT_TYPE"));
+  if (contentType !== null && contentType !== "") raw.push("content-type", contentType);
   if (contentLength > 0 || !BODILESS_METHODS.has(method)) raw.push("content-length", String(contentLength));
-  for (const [name, value] of environment) {
-    if (!name.startsWith("HTTP_") || SHADOWED.has(name)) continue;
-    raw.push(name.slice(5).toLowerCase().replaceAll("_", "-"), decodeLatin1(value));
-  }
+  forEachHeaderField(environment, (name, value) => {
+    if (name !== "transfer-encoding") raw.push(name, value);
+  });
   return raw;
 }
 
 /** The HTTP version the client spoke, from `SERVER_PROTOCOL` (`HTTP/1.1` when absent or unreadable). */
 function httpVersion(environment: Map<string, Uint8Array>): [number, number] {
-  const match = /^HTTP\/(\d)\.(\d)$/.exec(variable(environment, "SERVER_PROTOCOL") ?? "");
+  const match = /^HTTP\/(\d)\.(\d)$/.exec(variable(environment, "SERVER_PROTOCOL"));
   return match === null ? [1, 1] : [Number(match[1]), Number(match[2])];
 }
 
@@ -211,7 +171,7 @@ class SCGISocket extends Duplex {
 
   /** The client's IP address, from `REMOTE_ADDR`. */
   get remoteAddress(): string | undefined {
-    return variable(this.environment, "REMOTE_ADDR");
+    return present(this.environment, "REMOTE_ADDR");
   }
 
   /** The client's port, from `REMOTE_PORT`. */
@@ -221,7 +181,7 @@ class SCGISocket extends Duplex {
 
   /** The address the web server received the request on, from `SERVER_ADDR`. */
   get localAddress(): string | undefined {
-    return variable(this.environment, "SERVER_ADDR");
+    return present(this.environment, "SERVER_ADDR");
   }
 
   /** The port the web server received the request on, from `SERVER_PORT`. */
@@ -231,7 +191,7 @@ class SCGISocket extends Duplex {
 
   /** `true` when the client spoke HTTPS to the web server (`HTTPS` is `on` or `1`), as on a TLS socket. */
   get encrypted(): true | undefined {
-    const https = variable(this.environment, "HTTPS")?.toLowerCase();
+    const https = variable(this.environment, "HTTPS").toLowerCase();
     return https === "on" || https === "1" ? true : undefined;
   }
 
@@ -310,9 +270,20 @@ type Phase = "head" | "body" | "chunked" | "done";
 class Exchange {
   readonly #socket: net.Socket;
   readonly #server: SCGIServer;
-  readonly #settings: Settings;
+  readonly #settings: ServerSettings;
   readonly #conn: SCGIConnection;
-  readonly #headersTimer: ReturnType<typeof setTimeout>;
+  /** The headers' deadline and the whole request's, each cleared once what it waits for has arrived. */
+  readonly #deadlines: Deadlines;
+  /** Bounds reading a body nobody answers any more once the response is complete. */
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of request body still allowed once the response is complete (drainLimit). */
+  #drainBudget: number;
+  /** The idle timeout the application set on its socket, which replaces the server's; 0 when none. */
+  #appTimeout = 0;
+  /** Whether reading stopped because the `IncomingMessage` is full: the wait is the application's. */
+  #paused = false;
+  /** Whether a write waits for the web server to take what was sent before. */
+  #blocked = false;
   #httpSocket: SCGISocket | null = null;
   #request: http.IncomingMessage | null = null;
   #response: http.ServerResponse | null = null;
@@ -330,15 +301,16 @@ class Exchange {
   /** Whether the connection failed and is closed or closing. */
   #failed = false;
 
-  constructor(socket: net.Socket, server: SCGIServer, settings: Settings) {
+  constructor(socket: net.Socket, server: SCGIServer, settings: ServerSettings) {
     this.#socket = socket;
     this.#server = server;
     this.#settings = settings;
     this.#conn = new SCGIConnection(settings.connection);
-    this.#headersTimer = setTimeout(() => this.#timedOut(), settings.headersTimeout);
+    this.#deadlines = armDeadlines(settings, (error) => this.#fail(error));
+    this.#drainBudget = settings.drainLimit;
     socket.on("data", (chunk: Buffer) => this.#receive(chunk));
     socket.on("end", () => this.#receive(EOF));
-    socket.on("timeout", () => this.#idle());
+    socket.on("timeout", () => this.#socketTimedOut());
     socket.on("close", () => this.#closed());
     // A socket error is followed by "close", which does the cleaning up.
     socket.on("error", () => {});
@@ -356,7 +328,8 @@ class Exchange {
         this.#malformed(error);
         return;
       }
-      if (event === null) return;
+      // Stopped by what the last event did (a drain over its limit).
+      if (event === null || this.#failed) return;
       // Outside the try: an application that throws from its listener is not a malformed
       // request; its error propagates as it would from node:http's server.
       this.#dispatch(event);
@@ -367,14 +340,30 @@ class Exchange {
     const request = this.#request;
     switch (event.type) {
       case "RequestHeaders":
-        clearTimeout(this.#headersTimer);
+        clearTimeout(this.#deadlines.headers);
         this.#start(event);
         break;
       case "RequestBody":
-        if (!(request as http.IncomingMessage).push(event.data)) this.#socket.pause();
+        if (this.#responseComplete) {
+          // Body after the answer: read only so much of it (see #completeResponse).
+          this.#drainBudget -= event.data.length;
+          if (this.#drainBudget < 0) {
+            this.#failed = true;
+            this.#socket.destroy();
+            return;
+          }
+        }
+        if (!(request as http.IncomingMessage).push(event.data)) {
+          this.#paused = true;
+          this.#socket.pause();
+          this.#armIdle();
+        }
         break;
       case "RequestEnd":
         this.#requestComplete = true;
+        clearTimeout(this.#deadlines.request);
+        clearTimeout(this.#drainTimer);
+        this.#armIdle();
         (request as http.IncomingMessage).complete = true;
         (request as http.IncomingMessage).push(null);
         if (this.#responseComplete) this.#socket.end();
@@ -387,10 +376,10 @@ class Exchange {
     const { environment } = headers;
     const socket = new SCGISocket(this, environment);
     const request = new http.IncomingMessage(socket as unknown as net.Socket);
-    const method = variable(environment, "REQUEST_METHOD") ?? "GET";
+    const method = variable(environment, "REQUEST_METHOD") || "GET";
     const [major, minor] = httpVersion(environment);
     request.method = method;
-    request.url = requestURL(environment);
+    request.url = requestTarget(environment);
     request.httpVersionMajor = major;
     request.httpVersionMinor = minor;
     request.httpVersion = `${major}.${minor}`;
@@ -416,6 +405,7 @@ class Exchange {
     this.#httpSocket = socket;
     this.#request = request;
     this.#response = response;
+    this.#armIdle();
     this.#server.emit("request", request, response);
   }
 
@@ -426,7 +416,10 @@ class Exchange {
 
   /** The application wants more of the request body. */
   resumeBody(): void {
-    if (!this.#requestComplete) this.#socket.resume();
+    if (this.#requestComplete) return;
+    this.#paused = false;
+    this.#socket.resume();
+    this.#armIdle();
   }
 
   /** Translates bytes `ServerResponse` wrote, and calls back once the web server's connection can take more. */
@@ -450,9 +443,13 @@ class Exchange {
       callback();
       return;
     }
+    this.#blocked = true;
+    this.#armIdle();
     const done = (): void => {
       this.#socket.off("drain", done);
       this.#socket.off("close", done);
+      this.#blocked = false;
+      this.#armIdle();
       callback();
     };
     this.#socket.on("drain", done);
@@ -533,8 +530,20 @@ class Exchange {
   /** Sends a whole response the server gives by itself, and finishes the connection. */
   #answer(response: Uint8Array): void {
     this.#socket.write(response);
+    this.#completeResponse();
+  }
+
+  /**
+   * The whole response is sent. The connection half-closes once the request is read too;
+   * until then the rest of the body is read (closing with unread input would reset the
+   * connection and could cut the answer), but only for drainTimeout and up to drainLimit
+   * bytes: a client that goes on sending past either is dropped.
+   */
+  #completeResponse(): void {
     this.#responseComplete = true;
     if (this.#requestComplete || this.#failed) this.#socket.end();
+    else this.#drainTimer ??= setTimeout(() => this.#socket.destroy(), this.#settings.drainTimeout);
+    this.#armIdle();
   }
 
   /** `ServerResponse` has handed over its last byte. */
@@ -544,8 +553,7 @@ class Exchange {
     if (this.#phase !== "done") {
       this.#phase = "done";
       this.#conn.send(new ResponseEnd());
-      this.#responseComplete = true;
-      if (this.#requestComplete) this.#socket.end();
+      this.#completeResponse();
     }
     // As node:http's server does: a body nobody reads is read and dropped (closing with
     // unread input would reset the connection and cut the response), and the response
@@ -569,7 +577,7 @@ class Exchange {
   /** Ends the connection with a reset, which the web server reports as an error, never as a complete response. */
   #reset(): void {
     this.#failed = true;
-    if (!this.#socket.destroyed) this.#socket.resetAndDestroy();
+    if (!this.#socket.destroyed) resetConnection(this.#socket);
   }
 
   /** The request is malformed: answer with its status if no response has started, and close. */
@@ -581,12 +589,37 @@ class Exchange {
       this.#reset();
       return;
     }
-    clearTimeout(this.#headersTimer);
+    clearTimeout(this.#deadlines.headers);
+    clearTimeout(this.#deadlines.request);
     this.#answer(error instanceof RemoteProtocolError ? refusal(error) : INTERNAL_SERVER_ERROR);
   }
 
+  /** The application sets its own idle timeout (0 hands the connection back to the server's). */
   setTimeout(milliseconds: number): void {
-    this.#socket.setTimeout(milliseconds);
+    this.#appTimeout = milliseconds;
+    if (milliseconds > 0) this.#socket.setTimeout(milliseconds);
+    else this.#armIdle();
+  }
+
+  /**
+   * Arms idleTimeout while the server waits on the client (for body bytes the application
+   * wants, for the web server to take response bytes, or to close once answered) and
+   * disarms it otherwise: the application's own time is not limited, and the headers
+   * have their own deadline. An idle timeout the application set stands instead.
+   */
+  #armIdle(): void {
+    if (this.#appTimeout > 0 || this.#socket.destroyed) return;
+    const reading = this.#request !== null && !this.#requestComplete && !this.#paused;
+    const waiting = reading || this.#blocked || this.#responseComplete;
+    this.#socket.setTimeout(waiting ? this.#settings.idleTimeout : 0);
+  }
+
+  /** The socket was idle: the application's timeout if it set one, else the server's. */
+  #socketTimedOut(): void {
+    if (this.#appTimeout > 0) this.#idle();
+    // A client that has its whole answer, and owes nothing more, is dropped without fuss.
+    else if (this.#responseComplete && (this.#requestComplete || this.#failed)) this.#socket.destroy();
+    else this.#fail(new ClientTimeoutError("the client"));
   }
 
   /** The idle timeout the application set has expired: tell it, or reset the connection if nobody listens. */
@@ -597,15 +630,26 @@ class Exchange {
     if (!answered && !heard) socket.destroy();
   }
 
-  #timedOut(): void {
-    this.#settings.onError(new Error("Timed out waiting for the request headers"));
-    this.#failed = true;
-    this.#socket.destroy();
+  /**
+   * A client too slow: report it and drop the connection, with a reset if a response was
+   * begun and not finished, so that the web server does not take it for a whole one. The
+   * application learns of it as of a disconnect.
+   */
+  #fail(error: ClientTimeoutError): void {
+    if (this.#socket.destroyed) return;
+    this.#settings.onError(error);
+    if (this.#phase === "body" || this.#phase === "chunked") this.#reset();
+    else {
+      this.#failed = true;
+      this.#socket.destroy();
+    }
   }
 
   /** The connection is gone: an unanswered request is aborted, as node:http does on a disconnect. */
   #closed(): void {
-    clearTimeout(this.#headersTimer);
+    clearTimeout(this.#deadlines.headers);
+    clearTimeout(this.#deadlines.request);
+    clearTimeout(this.#drainTimer);
     if (this.#request !== null && !this.#responseComplete) this.#request.destroy(abortedError());
     this.#httpSocket?.destroy();
   }
@@ -624,21 +668,7 @@ class SCGIServer extends http.Server {
    */
   constructor(options: ServerOptions = {}, requestListener?: RequestListener) {
     super();
-    const { headersTimeout, bodyHighWaterMark, onError, ...connection } = options;
-    new SCGIConnection(connection); // Validates the core's options now rather than per connection.
-    const settings: Settings = {
-      connection,
-      headersTimeout: positive("headersTimeout", headersTimeout, 60_000),
-      bodyHighWaterMark: positive("bodyHighWaterMark", bodyHighWaterMark, 65_536),
-      onError: (error) => {
-        try {
-          (onError ?? console.error)(error);
-        } catch (failure) {
-          // An onError that throws must not take the server down with it.
-          console.error(failure);
-        }
-      },
-    };
+    const settings = serverSettings(options);
     // http.Server parses HTTP on each connection: this server speaks SCGI there instead.
     this.removeAllListeners("connection");
     this.on("connection", (socket: net.Socket) => {
@@ -654,8 +684,9 @@ class SCGIServer extends http.Server {
 /**
  * Creates a server that serves a node:http application over SCGI, the drop-in for
  * `http.createServer`: each SCGI request becomes a real `http.IncomingMessage` (method,
- * `url` from `REQUEST_URI`, headers from the `HTTP_*` variables plus `content-type` and
- * `content-length`, the body as the message's stream), and what the application writes
+ * `url` and headers by the rules of `toRequest` in `sioscgi/fetch` (`url` from `REQUEST_URI`
+ * or the CGI variables, headers from the `HTTP_*` variables plus `content-type` and
+ * `content-length`), the body as the message's stream), and what the application writes
  * to the `http.ServerResponse` streams back to the web server as it is written.
  *
  * `req.socket.remoteAddress` is the client's address (`REMOTE_ADDR`), `req.socket.encrypted`

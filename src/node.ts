@@ -22,7 +22,7 @@ export type { Handler, ResponseLike } from "./fetch/index.js";
 export { ClientDisconnectedError, ClientTimeoutError } from "./serve/errors.js";
 export type { ServerOptions } from "./serve/options.js";
 
-import { type GracefulServer, withShutdown } from "./ops/shutdown.js";
+import { type GracefulServer, withShutdown } from "./serve/shutdown.js";
 
 // Graceful shutdown for this server, or any net.Server: what the sioscgi command uses.
 export {
@@ -31,7 +31,7 @@ export {
   type ShutdownReport,
   type ShutdownServer,
   withShutdown,
-} from "./ops/shutdown.js";
+} from "./serve/shutdown.js";
 
 /**
  * Creates a `net.Server` that serves SCGI with a fetch-style handler: each connection's

@@ -11,11 +11,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SCGIClientConnection } from "../src/client/connection.js";
 import { decodeResponse, encodeRequest } from "../src/client/one-shot.js";
+import { toRequest } from "../src/fetch/index.js";
 import { createServer, type RequestListener, type ServerOptions, scgiEnvironment } from "../src/http.js";
 import { RequestEnd, RequestHeaders } from "../src/index.js";
-import { connect, exchange, listen, readAll } from "./support/net.js";
+import { ClientTimeoutError } from "../src/node.js";
+import { connect, connectUnix, endlessUpload, exchange, listen, listenUnix, readAll } from "./support/net.js";
 
 const servers: http.Server[] = [];
+
+/** `promise`, or `null` if it has not settled within five seconds: for what must not wait forever. */
+const bounded = <T>(promise: Promise<T>): Promise<T | null> => Promise.race([promise, sleep(5000).then(() => null)]);
 
 afterEach(async () => {
   for (const server of servers.splice(0)) {
@@ -111,6 +116,49 @@ describe("the request", () => {
       documentRoot: "/srv",
       chained: true,
     });
+  });
+
+  it("drops header names and values node:http's parser refuses, as toRequest does, and keeps the rest", async () => {
+    let seen: unknown;
+    const { port } = await serve((req, res) => {
+      seen = [req.rawHeaders, req.headers["x-a"], req.headers["set-cookie"]];
+      res.end();
+    });
+    const env: Record<string, string> = {
+      ...environment("GET", "/"),
+      HTTP_X_A: "v\r\nSet-Cookie: x=1",
+      "HTTP_BAD NAME": "1",
+      HTTP_X_PADDED: " kept \t",
+    };
+    const response = await call(port, env);
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([["host", "app.test", "x-padded", "kept"], undefined, undefined]);
+    const request = toRequest(new RequestHeaders(env));
+    expect([...request.headers]).toEqual([
+      ["host", "app.test"],
+      ["x-padded", "kept"],
+    ]);
+  });
+
+  it("has the URL toRequest gives, the target and not the original after Apache's local redirect (REDIRECT_URL)", async () => {
+    let seen: string | undefined;
+    const { port } = await serve((req, res) => {
+      seen = req.url;
+      res.end();
+    });
+    // Apache after `RewriteRule ^/old(.*)$ /app/new$1 [PT]` or an ErrorDocument: REQUEST_URI
+    // names the request the client sent; the CGI variables name where it was sent on to.
+    const env = environment("GET", "/old/x%20y?a=b", {
+      REDIRECT_URL: "/app/new/x y",
+      REDIRECT_STATUS: "200",
+      SCRIPT_NAME: "/app",
+      PATH_INFO: "/new/x y",
+      QUERY_STRING: "a=b",
+    });
+    await call(port, env);
+    expect(seen).toBe("/app/new/x%20y?a=b");
+    const url = new URL(toRequest(new RequestHeaders(env)).url);
+    expect(`${url.pathname}${url.search}`).toBe(seen);
   });
 
   it.each([
@@ -379,7 +427,7 @@ describe("the response", () => {
   });
 
   it("reads and drops a body the application answered without reading, and the client gets the whole answer", async () => {
-    const { port } = await serve((_req, res) => res.end("early"));
+    const { port } = await serve((_req, res) => res.end("early"), { drainLimit: 8 << 20 });
     const response = await call(port, environment("POST", "/"), payload(4 * 1024 * 1024));
     expect(text(response.body)).toBe("early");
   });
@@ -418,11 +466,14 @@ describe("failures", () => {
   });
 
   it("answers 500 before the rest of the body arrives, and still reads it all", async () => {
-    const { port } = await serve((req, res) => {
-      res.setHeader("Status", "bad");
-      res.end();
-      req.resume();
-    });
+    const { port } = await serve(
+      (req, res) => {
+        res.setHeader("Status", "bad");
+        res.end();
+        req.resume();
+      },
+      { drainLimit: 8 << 20 },
+    );
     const response = await call(port, environment("POST", "/"), payload(2 * 1024 * 1024));
     expect(response.status).toBe(500);
   });
@@ -438,6 +489,45 @@ describe("failures", () => {
     const { bytes, error } = await readAll(socket);
     expect((error as NodeJS.ErrnoException | undefined)?.code).toBe("ECONNRESET");
     expect(Buffer.from(bytes).toString("latin1")).not.toContain("Internal Server Error");
+  });
+
+  it("on a Unix socket, which has no reset, closes when the response is destroyed mid-body, the response cut", async () => {
+    const server = createServer((_req, res) => {
+      res.setHeader("Content-Length", "1000");
+      res.write("partial");
+      setTimeout(() => res.destroy(new Error("on purpose")), 20);
+    });
+    servers.push(server);
+    const socket = await connectUnix(await listenUnix(server));
+    socket.write(encodeRequest(environment("GET", "/")));
+    const ended = await bounded(readAll(socket));
+    expect(ended).not.toBeNull();
+    const { bytes } = ended as { bytes: Buffer };
+    expect(bytes.toString("latin1")).toMatch(/partial$/);
+    // 7 bytes of the 1000 announced: the client knows the response was cut.
+    expect(() => decodeResponse(bytes)).toThrow(/Connection closed 7 bytes into a response body/);
+  });
+
+  it("on a Unix socket, ends a request half-closed before its body is complete, aborting the application's request", async () => {
+    let aborted = false;
+    const errors: unknown[] = [];
+    const server = createServer({ onError: (error) => errors.push(error) }, (req) => {
+      req.on("aborted", () => {
+        aborted = true;
+      });
+    });
+    servers.push(server);
+    const socket = await connectUnix(await listenUnix(server));
+    const head = new SCGIClientConnection().send(
+      new RequestHeaders({ ...environment("POST", "/"), CONTENT_LENGTH: "1000" }),
+    ) as Uint8Array;
+    const answer = readAll(socket);
+    socket.write(head);
+    await sleep(20);
+    socket.end("only part of it");
+    expect((await answer).bytes.length).toBe(0);
+    expect(aborted).toBe(true);
+    expect(errors).toEqual([expect.objectContaining({ name: "PrematureEOFError" })]);
   });
 
   it("resets the connection when the application destroys the request mid-upload", async () => {
@@ -526,7 +616,97 @@ describe("failures", () => {
     const socket = await connect(port);
     socket.write("100:");
     await readAll(socket);
-    expect(String(errors[0])).toMatch(/Timed out/);
+    expect(errors).toEqual([expect.any(ClientTimeoutError)]);
+    expect(errors[0]).toMatchObject({ message: "Timed out waiting for the request headers" });
+  });
+
+  /** Starts a server whose application reads the whole body; `aborted` resolves when its request is aborted. */
+  async function serveReadingBody(options: ServerOptions) {
+    let abort: () => void = () => {};
+    const aborted = new Promise<string>((resolve) => {
+      abort = () => resolve("aborted");
+    });
+    const started = await serve((req, res) => {
+      req.on("aborted", abort);
+      req.resume();
+      req.on("end", () => res.end("x"));
+    }, options);
+    return { ...started, aborted };
+  }
+
+  /** `promise`, or `null` if it has not settled within five seconds: for what must not wait forever. */
+  const bounded = <T>(promise: Promise<T>): Promise<T | null> => Promise.race([promise, sleep(5000).then(() => null)]);
+
+  it("drops a client whose body stalls for idleTimeout, aborting the request", async () => {
+    const { port, errors, aborted } = await serveReadingBody({ idleTimeout: 150 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(encodeRequest(environment("POST", "/"), payload(10)).subarray(0, -5));
+    const ended = await bounded(answer);
+    expect(ended?.bytes.length).toBe(0);
+    expect(errors).toEqual([expect.any(ClientTimeoutError)]);
+    expect(errors[0]).toMatchObject({ message: "Timed out waiting for the client" });
+    expect(await bounded(aborted)).toBe("aborted");
+  });
+
+  it("hands the connection back to idleTimeout when the application clears the idle timeout it set", async () => {
+    const { port, errors } = await serve(
+      (req) => {
+        req.socket.setTimeout(60_000);
+        req.socket.setTimeout(0);
+        req.resume();
+      },
+      { idleTimeout: 150 },
+    );
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    socket.write(encodeRequest(environment("POST", "/"), payload(10)).subarray(0, -5));
+    expect(await bounded(answer)).not.toBeNull();
+    expect(errors).toEqual([expect.any(ClientTimeoutError)]);
+  });
+
+  it("drops a client that does not send the whole request within requestTimeout, though it never idles", async () => {
+    const { port, errors, aborted } = await serveReadingBody({ requestTimeout: 300, idleTimeout: 200 });
+    const socket = await connect(port);
+    const answer = readAll(socket);
+    const whole = encodeRequest(environment("POST", "/"), payload(1000));
+    socket.write(whole.subarray(0, whole.length - 1000));
+    // One byte every 50 ms: never idle for idleTimeout, and never done.
+    const trickle = setInterval(() => socket.writable && socket.write(Uint8Array.of(1)), 50);
+    const ended = await bounded(answer);
+    clearInterval(trickle);
+    expect(ended?.bytes.length).toBe(0);
+    expect(errors).toEqual([expect.objectContaining({ message: "Timed out waiting for the whole request" })]);
+    expect(errors[0]).toBeInstanceOf(ClientTimeoutError);
+    expect(await bounded(aborted)).toBe("aborted");
+  });
+
+  it("does not time out an application that takes its time, nor a body it does not read yet", async () => {
+    const { port } = await serve(
+      (req, res) => {
+        setTimeout(() => {
+          req.resume();
+          req.on("end", () => res.end("slow but fine"));
+        }, 300);
+      },
+      { idleTimeout: 100, bodyHighWaterMark: 1024 },
+    );
+    const response = await call(port, environment("POST", "/"), payload(256 * 1024));
+    expect(text(response.body)).toBe("slow but fine");
+  });
+
+  it("after the answer, drops a client that sends more than drainLimit bytes of a body nobody reads", async () => {
+    const { port } = await serve((_req, res) => res.end("no thanks"), { drainLimit: 256 << 10, drainTimeout: 60_000 });
+    const { bytes, sent } = (await bounded(endlessUpload(port, new Uint8Array(64 << 10), 1))) ?? { sent: Infinity };
+    expect(text(decodeResponse(bytes as Uint8Array).body)).toBe("no thanks");
+    expect(sent).toBeLessThan(16 << 20);
+  });
+
+  it("after the answer, drops a client still sending a body nobody reads after drainTimeout", async () => {
+    const { port } = await serve((_req, res) => res.end("no thanks"), { drainTimeout: 300, idleTimeout: 200 });
+    const { bytes, sent } = (await bounded(endlessUpload(port, new Uint8Array(16), 20))) ?? { sent: Infinity };
+    expect(text(decodeResponse(bytes as Uint8Array).body)).toBe("no thanks");
+    expect(sent).toBeLessThan(16 * 200);
   });
 
   it("reports errors with console.error by default, and survives an onError that throws", async () => {
@@ -571,6 +751,9 @@ describe("the server", () => {
 
   it.each([
     ["headersTimeout", { headersTimeout: 0 }],
+    ["requestTimeout", { requestTimeout: 2 ** 31 }],
+    ["idleTimeout", { idleTimeout: Number.POSITIVE_INFINITY }],
+    ["drainLimit", { drainLimit: -1 }],
     ["bodyHighWaterMark", { bodyHighWaterMark: Number.NaN }],
     ["rxBufferLimit", { rxBufferLimit: 0 }],
   ])("refuses an out-of-range %s", (_, options) => {

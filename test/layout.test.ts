@@ -44,9 +44,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   server: ["core", "server"],
   client: ["core", "client"],
   fetch: ["core", "fetch"],
-  serve: ["core", "server", "fetch", "ops", "serve"],
-  ops: ["core", "fetch", "ops"],
-  http: ["core", "server", "serve", "ops", "http"],
+  serve: ["core", "server", "fetch", "serve"],
+  ops: ["core", "fetch", "serve", "ops"],
+  http: ["core", "server", "fetch", "serve", "ops", "http"],
   call: ["core", "client", "fetch", "call"],
   entry: ["core", "server", "client", "fetch", "serve", "ops", "http", "call"],
 };

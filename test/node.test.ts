@@ -17,8 +17,8 @@ import {
   type ServerOptions,
 } from "../src/node.js";
 import { parseHeaderBlock } from "./support/cgi-response.js";
-import { close, connect, exchange, listen, readAll } from "./support/net.js";
-import { latin1, webServerRequest as request, scgiRequest } from "./support/scgi.js";
+import { close, connect, connectUnix, endlessUpload, exchange, listen, listenUnix, readAll } from "./support/net.js";
+import { latin1, webServerRequest as request } from "./support/scgi.js";
 
 /** The status, headers and body of an SCGI response. */
 function parse(bytes: Buffer): { status: string | undefined; fields: [string, string][]; body: Buffer } {
@@ -315,6 +315,34 @@ describe("errors", () => {
     expect(errors).toEqual([expect.objectContaining({ message: "upstream broke" })]);
   });
 
+  it("on a Unix socket, which has no reset, closes when the response body fails mid-way, and stays up", async () => {
+    const errors: unknown[] = [];
+    const server = createServer(
+      (req) => {
+        if (new URL(req.url).pathname === "/fine") return new Response("fine");
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(latin1("partial"));
+            setTimeout(() => controller.error(new Error("upstream broke")), 20);
+          },
+        });
+        return new Response(body);
+      },
+      { onError: (error) => errors.push(error) },
+    );
+    running.push(server);
+    const path = await listenUnix(server);
+    const socket = await connectUnix(path);
+    const answer = readAll(socket);
+    socket.end(request("GET", "/"));
+    expect(parse((await answer).bytes).body.toString()).toBe("partial");
+    expect(errors).toEqual([expect.objectContaining({ message: "upstream broke" })]);
+    const again = await connectUnix(path);
+    const second = readAll(again);
+    again.end(request("GET", "/fine"));
+    expect(parse((await second).bytes).body.toString()).toBe("fine");
+  });
+
   it("resets the connection, and reports it, when a body chunk is neither bytes nor a string", async () => {
     const { port, errors } = await serve(
       () =>
@@ -483,42 +511,22 @@ describe("timeouts and disconnects", () => {
     expect(signal()?.aborted).toBe(true);
   });
 
-  /** Sends a request that announces 2^53 - 1 bytes of body and keeps sending it; returns when the server closes. */
-  async function endlessUpload(
-    port: number,
-    chunk: Uint8Array,
-    every: number,
-  ): Promise<{ answer: string; sent: number }> {
-    const socket = await connect(port);
-    const answer = readAll(socket);
-    socket.write(
-      scgiRequest([
-        ["CONTENT_LENGTH", String(2 ** 53 - 1)],
-        ["SCGI", "1"],
-        ["REQUEST_METHOD", "POST"],
-      ]),
-    );
-    let sent = 0;
-    const send = setInterval(() => {
-      if (!socket.writable) return;
-      socket.write(chunk);
-      sent += chunk.length;
-    }, every);
-    const { bytes } = await answer;
-    clearInterval(send);
+  /** {@link endlessUpload}, with the body of the answer as text. */
+  async function upload(port: number, chunk: Uint8Array, every: number): Promise<{ answer: string; sent: number }> {
+    const { bytes, sent } = await endlessUpload(port, chunk, every);
     return { answer: parse(bytes).body.toString(), sent };
   }
 
   it("after the answer, drops a client that sends more than drainLimit bytes of a body nobody reads", async () => {
     const { port } = await serve(() => new Response("no thanks"), { drainLimit: 256 << 10, drainTimeout: 60_000 });
-    const { answer, sent } = await endlessUpload(port, new Uint8Array(64 << 10), 1);
+    const { answer, sent } = await upload(port, new Uint8Array(64 << 10), 1);
     expect(answer).toBe("no thanks");
     expect(sent).toBeLessThan(16 << 20);
   });
 
   it("after the answer, drops a client still sending a body nobody reads after drainTimeout", async () => {
     const { port } = await serve(() => new Response("no thanks"), { drainTimeout: 300, idleTimeout: 200 });
-    const { answer, sent } = await endlessUpload(port, new Uint8Array(16), 20);
+    const { answer, sent } = await upload(port, new Uint8Array(16), 20);
     expect(answer).toBe("no thanks");
     expect(sent).toBeLessThan(16 * 200);
   });

@@ -44,9 +44,13 @@ const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRA
  */
 const SHADOWED_HEADERS: ReadonlySet<string> = new Set(["HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE"]);
 
-/** A variable's value as text (ISO-8859-1, as HTTP fields are), or `""` when it is absent. */
-function variable(headers: RequestHeaders, name: string): string {
-  const value = headers.environment.get(name);
+/**
+ * A variable's value as text (ISO-8859-1, as HTTP fields are), or `""` when it is absent.
+ *
+ * @internal
+ */
+export function variable(environment: ReadonlyMap<string, Uint8Array>, name: string): string {
+  const value = environment.get(name);
   return value === undefined ? "" : decodeLatin1(value);
 }
 
@@ -87,9 +91,12 @@ function percentEncode(text: string, escaped: RegExp): string {
  * only its path), or else from `SCRIPT_NAME` + `PATH_INFO` (which CGI gives decoded) and
  * `QUERY_STRING`. After a local redirect served by Apache (`REDIRECT_URL` is set),
  * `REQUEST_URI` still names the original request, so the second source names the target.
+ * The one rule for `toRequest`'s URL and `sioscgi/http`'s `req.url`.
+ *
+ * @internal
  */
-function requestTarget(headers: RequestHeaders): string {
-  const requestURI = headers.environment.has("REDIRECT_URL") ? "" : variable(headers, "REQUEST_URI");
+export function requestTarget(environment: ReadonlyMap<string, Uint8Array>): string {
+  const requestURI = environment.has("REDIRECT_URL") ? "" : variable(environment, "REQUEST_URI");
   let path: string;
   let query: string;
   if (requestURI !== "") {
@@ -98,8 +105,8 @@ function requestTarget(headers: RequestHeaders): string {
     path = percentEncode(questionMark < 0 ? target : target.slice(0, questionMark), ENCODED_PATH_ESCAPED);
     query = questionMark < 0 ? "" : percentEncode(target.slice(questionMark + 1), QUERY_ESCAPED);
   } else {
-    path = percentEncode(variable(headers, "SCRIPT_NAME") + variable(headers, "PATH_INFO"), PATH_ESCAPED);
-    query = percentEncode(variable(headers, "QUERY_STRING"), QUERY_ESCAPED);
+    path = percentEncode(variable(environment, "SCRIPT_NAME") + variable(environment, "PATH_INFO"), PATH_ESCAPED);
+    query = percentEncode(variable(environment, "QUERY_STRING"), QUERY_ESCAPED);
   }
   return `${path.startsWith("/") ? "" : "/"}${path}${query === "" ? "" : `?${query}`}`;
 }
@@ -109,12 +116,12 @@ function requestTarget(headers: RequestHeaders): string {
  * host, then `SERVER_NAME` with `SERVER_PORT` unless that is the scheme's default.
  */
 function* requestHosts(headers: RequestHeaders, https: boolean): Generator<string, void, undefined> {
-  const host = variable(headers, "HTTP_HOST");
+  const host = variable(headers.environment, "HTTP_HOST");
   if (HOST.test(host)) yield host;
-  const name = variable(headers, "SERVER_NAME");
+  const name = variable(headers.environment, "SERVER_NAME");
   // CGI gives an IPv6 server address bare; a URL needs it in brackets.
   const bracketed = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
-  const port = variable(headers, "SERVER_PORT");
+  const port = variable(headers.environment, "SERVER_PORT");
   const withPort = /^[0-9]{1,5}$/.test(port) && port !== (https ? "443" : "80") ? `${bracketed}:${port}` : bracketed;
   if (name !== "" && HOST.test(withPort)) yield withPort;
 }
@@ -126,9 +133,10 @@ function* requestHosts(headers: RequestHeaders, https: boolean): Generator<strin
  */
 function requestURL(headers: RequestHeaders): URL {
   const https =
-    variable(headers, "REQUEST_SCHEME").toLowerCase() === "https" || variable(headers, "HTTPS").toLowerCase() === "on";
+    variable(headers.environment, "REQUEST_SCHEME").toLowerCase() === "https" ||
+    variable(headers.environment, "HTTPS").toLowerCase() === "on";
   const scheme = https ? "https" : "http";
-  const target = requestTarget(headers);
+  const target = requestTarget(headers.environment);
   for (const host of requestHosts(headers, https)) {
     try {
       return new URL(`${scheme}://${host}${target}`);
@@ -148,8 +156,10 @@ function isHTTPWhitespace(code: number): boolean {
  * `value` as a `Headers` stores it, without the spaces, tabs, CRs and LFs at either end
  * (the fetch standard's normalization), or `null` when a `Headers` would refuse it: a NUL,
  * CR or LF inside.
+ *
+ * @internal
  */
-function headerValue(value: string): string | null {
+export function headerValue(value: string): string | null {
   let start = 0;
   let end = value.length;
   while (start < end && isHTTPWhitespace(value.charCodeAt(start))) start++;
@@ -162,25 +172,44 @@ function headerValue(value: string): string | null {
 }
 
 /**
- * The request's HTTP headers: every `HTTP_*` variable (`HTTP_X_FOO` becomes `x-foo`), plus
- * `CONTENT_TYPE` and, when the request has a body, `CONTENT_LENGTH`. A name or value a
- * `Headers` refuses is dropped. Checked here, before `append`, rather than left to `append`
- * to throw: a thrown and caught error costs microseconds, and a peer can send thousands.
+ * Passes each header field the `HTTP_*` variables carry to `add`: the name lower case, `_`
+ * read as `-` (`HTTP_X_FOO` is `x-foo`), the value decoded as ISO-8859-1 and trimmed as a
+ * `Headers` stores it. A field a `Headers` would refuse (a name that is not a token, a value
+ * with a NUL, CR or LF inside) is dropped, not thrown and not answered with a 400: a web
+ * server that passed it on has already answered the client, and the rest of the request
+ * is sound. `HTTP_CONTENT_LENGTH` and `HTTP_CONTENT_TYPE` are skipped: the CGI variables
+ * state them better. The one rule for `toRequest` and `sioscgi/http`.
+ *
+ * @internal
+ */
+export function forEachHeaderField(
+  environment: ReadonlyMap<string, Uint8Array>,
+  add: (name: string, value: string) => void,
+): void {
+  for (const [name, bytes] of environment) {
+    if (!name.startsWith("HTTP_") || SHADOWED_HEADERS.has(name.toUpperCase())) continue;
+    const field = name.slice(5).replaceAll("_", "-").toLowerCase();
+    // Checked here rather than left to `Headers.append` to throw: a thrown and caught
+    // error costs microseconds, and a peer can send thousands.
+    if (!isToken(field)) continue;
+    const value = headerValue(decodeLatin1(bytes));
+    if (value !== null) add(field, value);
+  }
+}
+
+/**
+ * The request's HTTP headers: those of {@link forEachHeaderField}, plus `CONTENT_TYPE` and,
+ * when the request has a body, `CONTENT_LENGTH`, each dropped if a `Headers` refuses it.
  */
 function requestHeaders(headers: RequestHeaders, hasBody: boolean): Headers {
   const result = new Headers();
-  const add = (name: string, value: string): void => {
-    const normalized = headerValue(value);
-    if (normalized !== null && isToken(name)) result.append(name, normalized);
-  };
-  for (const [name, value] of headers.environment) {
-    if (name.startsWith("HTTP_") && !SHADOWED_HEADERS.has(name.toUpperCase())) {
-      add(name.slice(5).replaceAll("_", "-").toLowerCase(), decodeLatin1(value));
-    }
+  forEachHeaderField(headers.environment, (name, value) => result.append(name, value));
+  const contentType = headerValue(variable(headers.environment, "CONTENT_TYPE"));
+  if (contentType !== null && contentType !== "") result.append("content-type", contentType);
+  if (hasBody) {
+    const contentLength = headerValue(variable(headers.environment, "CONTENT_LENGTH"));
+    if (contentLength !== null) result.append("content-length", contentLength);
   }
-  const contentType = variable(headers, "CONTENT_TYPE");
-  if (contentType !== "") add("content-type", contentType);
-  if (hasBody) add("content-length", variable(headers, "CONTENT_LENGTH"));
   return result;
 }
 
@@ -223,7 +252,7 @@ export function toRequest(
   body: ReadableStream<Uint8Array> | Uint8Array | null = null,
   options: ToRequestOptions = {},
 ): Request {
-  const method = variable(headers, "REQUEST_METHOD") || "GET";
+  const method = variable(headers.environment, "REQUEST_METHOD") || "GET";
   const hasBody = body !== null && !BODILESS_METHODS.has(method.toUpperCase());
   const base: RequestInit = { headers: requestHeaders(headers, hasBody) };
   if (options.signal !== undefined) base.signal = options.signal;

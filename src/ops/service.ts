@@ -8,10 +8,10 @@
 
 import type net from "node:net";
 import { constants } from "node:os";
+import { type GracefulServer, type ShutdownReport, withShutdown } from "../serve/shutdown.js";
 import { errorMessage, type ListenAddress } from "./addresses.js";
 import type { Hook } from "./app-module.js";
 import { notifySystemd } from "./notify.js";
-import { type GracefulServer, type ShutdownReport, withShutdown } from "./shutdown.js";
 import { listenOn, prepareUnixSocket, SocketFiles } from "./sockets.js";
 
 /** How long a stopping process still accepts connections queued on a Unix socket whose path it removed. */

@@ -22,7 +22,7 @@ import { type Handler, type ResponseLike, responseEvents, toRequest } from "../f
 import { SCGIConnection } from "../server/connection.js";
 import { INTERNAL_SERVER_ERROR, refusal } from "./answers.js";
 import { ClientDisconnectedError, ClientTimeoutError } from "./errors.js";
-import type { ServerSettings } from "./options.js";
+import { armDeadlines, type Deadlines, type ServerSettings } from "./options.js";
 import type { OpenTransport, Transport, TransportEvents } from "./transport.js";
 
 /** Where the request half stands. */
@@ -91,10 +91,8 @@ class Exchange implements TransportEvents {
   readonly #abort = new AbortController();
   /** Feeds the handler's request body; `null` when there is none or it is no longer wanted. */
   #body: ReadableStreamDefaultController<Uint8Array> | null = null;
-  /** Fires if the environment has not arrived in time; armed in the `headers` phase only. */
-  readonly #headersTimer: ReturnType<typeof setTimeout>;
-  /** Fires if the whole request has not arrived in time; armed until the request half is settled. */
-  readonly #requestTimer: ReturnType<typeof setTimeout>;
+  /** The headers' deadline, cleared after the `headers` phase, and the whole request's, cleared once the request half is settled. */
+  readonly #deadlines: Deadlines;
   /** Bounds reading a body nobody wants once the response is complete; armed from then on. */
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes of unwanted body still allowed once the response is complete. */
@@ -108,14 +106,7 @@ class Exchange implements TransportEvents {
     this.#handler = handler;
     this.#settings = settings;
     this.#conn = new SCGIConnection(settings.connection);
-    this.#headersTimer = setTimeout(
-      () => this.#fail(new ClientTimeoutError("the request headers")),
-      settings.headersTimeout,
-    );
-    this.#requestTimer = setTimeout(
-      () => this.#fail(new ClientTimeoutError("the whole request")),
-      settings.requestTimeout,
-    );
+    this.#deadlines = armDeadlines(settings, (error) => this.#fail(error));
     this.#drainBudget = settings.drainLimit;
     this.#transport = open(this);
   }
@@ -125,7 +116,7 @@ class Exchange implements TransportEvents {
     this.#request = request;
     this.#response = response;
     const waits = [REQUEST_PHASES[request].timeout, RESPONSE_PHASES[response].timeout];
-    if (!waits.includes("headersTimeout")) clearTimeout(this.#headersTimer);
+    if (!waits.includes("headersTimeout")) clearTimeout(this.#deadlines.headers);
     if (REQUEST_PHASES[request].settled) this.#stopRequestTimers();
     this.#transport.setIdleTimeout(waits.includes("idleTimeout") ? this.#settings.idleTimeout : 0);
   }
@@ -159,7 +150,7 @@ class Exchange implements TransportEvents {
 
   /** The connection is gone: if the exchange was not complete, the client left early. */
   closed(): void {
-    clearTimeout(this.#headersTimer);
+    clearTimeout(this.#deadlines.headers);
     this.#stopRequestTimers();
     this.#unblock?.();
     if (this.#settled()) return;
@@ -294,7 +285,7 @@ class Exchange implements TransportEvents {
 
   /** The request half is settled, or the connection gone: its deadlines no longer apply. */
   #stopRequestTimers(): void {
-    clearTimeout(this.#requestTimer);
+    clearTimeout(this.#deadlines.request);
     clearTimeout(this.#drainTimer);
   }
 

@@ -9,6 +9,7 @@
  */
 
 import type { Socket } from "node:net";
+import { resetConnection } from "./reset.js";
 import type { OpenTransport, Transport } from "./transport.js";
 
 /**
@@ -39,9 +40,8 @@ export function nodeTransport(socket: Socket): OpenTransport {
       },
       end: () => socket.end(),
       destroy: () => socket.destroy(),
-      // resetAndDestroy sends an RST (Node 18.3 and later); on a socket already closing it
-      // destroys it.
-      reset: () => socket.resetAndDestroy(),
+      // An RST over TCP; a plain close over a Unix socket, which has no reset.
+      reset: () => resetConnection(socket),
       setIdleTimeout: (milliseconds) => socket.setTimeout(milliseconds),
     };
     return transport;

@@ -6,6 +6,7 @@
 
 import { timeoutOption as timeout } from "../core/timeouts.js";
 import { SCGIConnection, type SCGIConnectionOptions } from "../server/connection.js";
+import { ClientTimeoutError } from "./errors.js";
 
 /**
  * Options of the servers (`createServer` in `sioscgi/node`, `serve` in `sioscgi/deno` and
@@ -154,5 +155,30 @@ export function serverSettings(options: ServerOptions): ServerSettings {
         console.error(failure);
       }
     },
+  };
+}
+
+/**
+ * The deadlines that run from the moment a client connects, whatever its traffic.
+ *
+ * @internal
+ */
+export interface Deadlines {
+  /** Fires if the environment has not all arrived within `headersTimeout`. */
+  readonly headers: ReturnType<typeof setTimeout>;
+  /** Fires if the whole request, body included, has not arrived within `requestTimeout`. */
+  readonly request: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Arms a new connection's {@link Deadlines}; whichever expires calls `fail` with the
+ * `ClientTimeoutError` that says what the client did not send in time.
+ *
+ * @internal
+ */
+export function armDeadlines(settings: ServerSettings, fail: (error: ClientTimeoutError) => void): Deadlines {
+  return {
+    headers: setTimeout(() => fail(new ClientTimeoutError("the request headers")), settings.headersTimeout),
+    request: setTimeout(() => fail(new ClientTimeoutError("the whole request")), settings.requestTimeout),
   };
 }

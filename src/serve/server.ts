@@ -12,9 +12,9 @@
  */
 
 import type { Handler } from "../fetch/index.js";
-import { type GracefulServer, type ShutdownConnection, withShutdown } from "../ops/shutdown.js";
 import { serveConnection } from "./exchange.js";
 import { type ServerOptions, serverSettings } from "./options.js";
+import { type GracefulServer, type ShutdownConnection, withShutdown } from "./shutdown.js";
 import type { OpenTransport } from "./transport.js";
 
 /**

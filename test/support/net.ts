@@ -1,13 +1,35 @@
 /** Socket helpers for tests that run a real server on loopback. */
 
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { scgiRequest } from "./scgi.js";
 
 /** Starts `server` on a free loopback port and returns the port. */
 export async function listen(server: net.Server): Promise<number> {
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return (server.address() as net.AddressInfo).port;
+}
+
+/**
+ * Starts `server` on a Unix socket in a new temporary directory and returns the socket's
+ * path (closing the server removes the socket file).
+ */
+export async function listenUnix(server: net.Server): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), "sioscgi-")), "app.sock");
+  server.listen(path);
+  await once(server, "listening");
+  return path;
+}
+
+/** Connects to the Unix socket at `path`. */
+export async function connectUnix(path: string): Promise<net.Socket> {
+  const socket = net.createConnection(path);
+  await once(socket, "connect");
+  return socket;
 }
 
 /** Closes `server`, waiting for every connection to finish. */
@@ -43,4 +65,34 @@ export async function exchange(port: number, request: Uint8Array): Promise<Buffe
   const { bytes, error } = await answer;
   if (error !== undefined) throw error;
   return bytes;
+}
+
+/**
+ * Sends a POST that announces 2^53 - 1 bytes of body and keeps sending `chunk` every
+ * `every` ms; returns what was answered, and how many body bytes were sent, once the
+ * server closes.
+ */
+export async function endlessUpload(
+  port: number,
+  chunk: Uint8Array,
+  every: number,
+): Promise<{ bytes: Buffer; sent: number }> {
+  const socket = await connect(port);
+  const answer = readAll(socket);
+  socket.write(
+    scgiRequest([
+      ["CONTENT_LENGTH", String(2 ** 53 - 1)],
+      ["SCGI", "1"],
+      ["REQUEST_METHOD", "POST"],
+    ]),
+  );
+  let sent = 0;
+  const send = setInterval(() => {
+    if (!socket.writable) return;
+    socket.write(chunk);
+    sent += chunk.length;
+  }, every);
+  const { bytes } = await answer;
+  clearInterval(send);
+  return { bytes, sent };
 }

@@ -14,6 +14,7 @@
  */
 
 import { timeoutOption } from "../core/timeouts.js";
+import { resetConnection } from "./reset.js";
 
 /** What shutdown needs of a connection: its end, and a way to end it at once. */
 export interface ShutdownConnection {
@@ -54,19 +55,6 @@ export interface GracefulServer {
   closeAllConnections(): number;
 }
 
-/** Ends `connection` at once, with a reset where the transport has one. */
-function endAtOnce(connection: ShutdownConnection): void {
-  try {
-    if (connection.resetAndDestroy !== undefined) {
-      connection.resetAndDestroy();
-      return;
-    }
-  } catch {
-    // Not TCP (a Unix socket): a plain close is all there is.
-  }
-  connection.destroy();
-}
-
 /** The servers {@link withShutdown} has equipped, so that it equips none twice. */
 const GRACEFUL = new WeakSet<ShutdownServer>();
 
@@ -102,7 +90,7 @@ export function withShutdown<Server extends ShutdownServer>(server: Server): Ser
   let stopping: Promise<ShutdownReport> | undefined;
   const closeAllConnections = (): number => {
     const count = open.size;
-    for (const connection of open) endAtOnce(connection);
+    for (const connection of open) resetConnection(connection);
     return count;
   };
   const shutdown = (timeout?: number): Promise<ShutdownReport> => {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "../../src/node.js";
-import { withShutdown } from "../../src/ops/shutdown.js";
+import { withShutdown } from "../../src/serve/shutdown.js";
 import { type Answer, connectTo, scgiGet, type Target } from "../support/command.js";
 import { listen } from "../support/net.js";
 
