@@ -19,6 +19,7 @@ import {
 import { parseHeaderBlock } from "./support/cgi-response.js";
 import { close, connect, connectUnix, endlessUpload, exchange, listen, listenUnix, readAll } from "./support/net.js";
 import { latin1, webServerRequest as request } from "./support/scgi.js";
+import { signal } from "./support/signal.js";
 
 /** The status, headers and body of an SCGI response. */
 function parse(bytes: Buffer): { status: string | undefined; fields: [string, string][]; body: Buffer } {
@@ -188,10 +189,7 @@ describe("serving", () => {
   });
 
   it("pauses the socket while the handler does not read the body (backpressure)", { timeout: 30_000 }, async () => {
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { fire: release, fired: released } = signal();
     const { port, server } = await serve(async (req) => {
       await released;
       return new Response(sha256(new Uint8Array(await req.arrayBuffer())));
@@ -577,14 +575,8 @@ describe("timeouts and disconnects", () => {
   });
 
   it("lets a request in flight finish after server.close()", async () => {
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let started = (): void => {};
-    const isStarted = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const { fire: release, fired: released } = signal();
+    const { fire: started, fired: isStarted } = signal();
     const server = createServer(async () => {
       started();
       await released;

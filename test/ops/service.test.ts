@@ -14,6 +14,7 @@ import type { ListenAddress } from "../../src/ops/addresses.js";
 import { runService } from "../../src/ops/service.js";
 import { scgiGet, type Target } from "../support/command.js";
 import { close, listen } from "../support/net.js";
+import { signal } from "../support/signal.js";
 
 const directories: string[] = [];
 afterEach(() => {
@@ -22,10 +23,7 @@ afterEach(() => {
 
 /** A handler whose `/wait` answers when released, with what happened recorded in `events`. */
 function gated(events: string[]) {
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { fire: release, fired: released } = signal();
   const handler: Handler = async (request) => {
     events.push("request");
     if (new URL(request.url).pathname === "/wait") await released;

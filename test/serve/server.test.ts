@@ -19,6 +19,7 @@ import { parseHeaderBlock } from "../support/cgi-response.js";
 import { freePortForTest } from "../support/free-port.js";
 import { readAll } from "../support/net.js";
 import { scgiRequest } from "../support/scgi.js";
+import { signal } from "../support/signal.js";
 
 /**
  * runServer over a node:net listener on a Unix socket or a TCP port, whose address is
@@ -84,10 +85,7 @@ async function refused(target: Target): Promise<boolean> {
 
 /** Asks for `/stream`; `streaming` settles once its first part arrived. */
 function openStream(target: Target) {
-  let arrived = (): void => {};
-  const streaming = new Promise<void>((resolve) => {
-    arrived = resolve;
-  });
+  const { fire: arrived, fired: streaming } = signal();
   return { answer: exchange(target, "/stream", arrived), streaming };
 }
 
@@ -96,10 +94,7 @@ function openStream(target: Target) {
  * cancelled), and anything else once released.
  */
 function streamingHandler() {
-  let release = (): void => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { fire: release, fired: released } = signal();
   const handler: Handler = async (request) => {
     if (new URL(request.url).pathname === "/stream") {
       const body = new ReadableStream<string>({
@@ -129,14 +124,8 @@ const socketPath = (): string => {
 
 describe("runServer", () => {
   it("serves until close, which stops accepting and settles once the requests in flight are done", async () => {
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let started = (): void => {};
-    const isStarted = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const { fire: release, fired: released } = signal();
+    const { fire: started, fired: isStarted } = signal();
     const path = socketPath();
     const server = serveOnNode(
       async () => {

@@ -14,6 +14,7 @@ import { createServer } from "../../src/node.js";
 import { withShutdown } from "../../src/serve/shutdown.js";
 import { type Answer, connectTo, scgiGet, type Target } from "../support/command.js";
 import { listen } from "../support/net.js";
+import { signal } from "../support/signal.js";
 
 const directories: string[] = [];
 afterEach(() => {
@@ -22,14 +23,8 @@ afterEach(() => {
 
 /** A server whose handler answers `/wait` only when the test says so, and streams `/stream` forever. */
 function gatedServer() {
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let started: () => void = () => {};
-  const startedPromise = new Promise<void>((resolve) => {
-    started = resolve;
-  });
+  const { fire: release, fired: released } = signal();
+  const { fire: started, fired: startedPromise } = signal();
   const server = withShutdown(
     createServer(
       async (request) => {
